@@ -1,0 +1,38 @@
+import type { Literal } from '../expr/nodes.js';
+import type { Expr } from '../expr/nodes.js';
+import type { StructField } from '../expr/types.js';
+
+/**
+ * A format-neutral description of "these rows": what the table layer hands the engine after log
+ * replay and file pruning. The engine turns it into a DuckDB relation; it never reads a log.
+ */
+export interface ScanSpec {
+  /** Output columns in order: logical names, types, physical names / field ids for the files. */
+  readonly columns: readonly StructField[];
+  /** Names (logical, top-level) of the columns whose values come from `ScanFile.partitionValues`. */
+  readonly partitionColumns: readonly string[];
+  readonly files: readonly ScanFile[];
+  /**
+   * How to find a column inside a file: by physical name (Delta name mapping, no mapping) or by
+   * parquet field id (Delta id mapping, Iceberg).
+   */
+  readonly resolveBy: 'name' | 'field_id';
+  /** Optional filter over the logical columns, applied by DuckDB after the files are read. */
+  readonly filter?: Expr;
+  /** Top-level logical column names to output (projection); all columns when undefined. */
+  readonly projection?: readonly string[];
+}
+
+export interface ScanFile {
+  /** Absolute path of the parquet file on the local file system (or in the file cache). */
+  readonly localPath: string;
+  /** Partition column (logical name) → typed value; columns not listed are NULL. */
+  readonly partitionValues: Readonly<Record<string, Literal>>;
+  /**
+   * 0-based row positions within the file that are deleted (deletion vector), ascending.
+   * Undefined or empty when nothing is deleted.
+   */
+  readonly deletedRows?: ArrayLike<number>;
+  /** Extra constant columns to attach to every row of this file (e.g. _commit_version for CDF). */
+  readonly extraColumns?: Readonly<Record<string, Literal>>;
+}
