@@ -1,6 +1,6 @@
 import type { Literal } from '../expr/nodes.js';
 import type { Expr } from '../expr/nodes.js';
-import type { StructField } from '../expr/types.js';
+import type { DataType, StructField } from '../expr/types.js';
 
 /**
  * A format-neutral description of "these rows": what the table layer hands the engine after log
@@ -21,6 +21,18 @@ export interface ScanSpec {
   readonly filter?: Expr;
   /** Top-level logical column names to output (projection); all columns when undefined. */
   readonly projection?: readonly string[];
+  /**
+   * Names and types of the `ScanFile.extraColumns`, in output order. Optional: without it they
+   * are discovered from the files (typed by their first literal), so a scan of zero files has
+   * none; declare them when the relation must have them whatever the file list.
+   */
+  readonly extraColumns?: readonly ExtraColumn[];
+}
+
+/** A per-file constant column appended after the table columns (see `ScanFile.extraColumns`). */
+export interface ExtraColumn {
+  readonly name: string;
+  readonly type: DataType;
 }
 
 export interface ScanFile {
@@ -33,6 +45,11 @@ export interface ScanFile {
    * Undefined or empty when nothing is deleted.
    */
   readonly deletedRows?: ArrayLike<number>;
+  /**
+   * When given, only these 0-based row positions (ascending) are read, before `deletedRows` is
+   * applied. Change data feed uses it for rows a replaced deletion vector newly hides or shows.
+   */
+  readonly keepOnlyRows?: ArrayLike<number>;
   /** Extra constant columns to attach to every row of this file (e.g. _commit_version for CDF). */
   readonly extraColumns?: Readonly<Record<string, Literal>>;
 }

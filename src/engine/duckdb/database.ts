@@ -1,0 +1,86 @@
+/**
+ * The DuckDB database behind Loch: one in-memory instance per engine, sessions are connections.
+ * This folder is the only importer of @duckdb/node-api.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import { LochError } from '../../core/errors.js';
+import { randomIds, type IdSource } from '../../core/ids.js';
+import { duckDbError } from './errors.js';
+import { Session } from './session.js';
+
+export interface EngineOptions {
+  /** Worker threads (DuckDB default: the number of cores). */
+  readonly threads?: number;
+  /** DuckDB memory limit, e.g. '4GB' (default: 80% of RAM). */
+  readonly memoryLimit?: string;
+  /** Where DuckDB spills when memory runs out. */
+  readonly tempDir?: string;
+  /**
+   * Keep parquet footers in memory between queries (default true). Scans over many files bind
+   * every query anew; without the cache each bind reads every footer again. DuckDB re-reads a
+   * footer when the file changed, so the cache only matters for speed.
+   */
+  readonly parquetMetadataCache?: boolean;
+  /** Source of the unique parts of TEMP object names (default: random UUIDs). */
+  readonly ids?: IdSource;
+}
+
+export class DuckDbEngine {
+  private readonly sessions = new Set<Session>();
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly ids: IdSource,
+  ) {}
+
+  /**
+   * Opens an in-memory DuckDB. Extensions are never downloaded (parquet, json and icu are built
+   * in and load on use); the time zone is UTC for every session, so TIMESTAMPTZ values render
+   * and cast the same on every machine. Bad options throw INVALID_ARGUMENT.
+   */
+  static async create(opts: EngineOptions = {}): Promise<DuckDbEngine> {
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+    };
+    if (opts.threads !== undefined) config['threads'] = String(opts.threads);
+    if (opts.memoryLimit !== undefined) config['memory_limit'] = opts.memoryLimit;
+    if (opts.tempDir !== undefined) config['temp_directory'] = opts.tempDir;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(':memory:', config);
+    } catch (error) {
+      throw duckDbError(error, 'INVALID_ARGUMENT', 'engine');
+    }
+    // TimeZone cannot go into the start-up config: it needs icu, which loads only on first use.
+    const setup = await instance.connect();
+    try {
+      await setup.run(`SET GLOBAL TimeZone = 'UTC'`);
+      await setup.run(`SET GLOBAL parquet_metadata_cache = ${opts.parquetMetadataCache === false ? 'false' : 'true'}`);
+    } catch (error) {
+      instance.closeSync();
+      throw duckDbError(error, 'INTERNAL', 'engine');
+    } finally {
+      setup.closeSync();
+    }
+    return new DuckDbEngine(instance, opts.ids ?? randomIds);
+  }
+
+  /** A new session (its own connection, TEMP objects and open stream). */
+  async session(): Promise<Session> {
+    if (this.closed) throw new LochError('INVALID_ARGUMENT', 'engine: the DuckDB engine is closed');
+    const connection = await this.instance.connect();
+    const session = new Session(connection, this.ids, (s) => this.sessions.delete(s));
+    this.sessions.add(session);
+    return session;
+  }
+
+  /** Closes every open session and the database. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const session of [...this.sessions]) await session.close();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * DuckDB errors as Loch errors. DuckDB's messages are what users need ("Binder Error: Referenced
+ * column "x" not found"), so they are kept, but reduced to one line: the "LINE 1: …" excerpt and
+ * its caret only make sense in a terminal showing the whole statement.
+ */
+import { LochError, type ErrorCode } from '../../core/errors.js';
+
+/** DuckDB's message of an error as one line: the query excerpt and caret dropped, lines joined. */
+export function formatDuckDbError(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  const lines: string[] = [];
+  let skipCaret = false;
+  for (const line of raw.split('\n')) {
+    const trimmed = line.trim();
+    if (/^LINE \d+:/.test(trimmed)) {
+      skipCaret = true;
+      continue;
+    }
+    if (skipCaret && /^\^+$/.test(trimmed)) {
+      skipCaret = false;
+      continue;
+    }
+    skipCaret = false;
+    if (trimmed !== '') lines.push(trimmed);
+  }
+  return lines.join(' ');
+}
+
+/** Wraps a DuckDB failure as LochError(code, '<subsystem>: <duckdb message>'); LochErrors pass. */
+export function duckDbError(error: unknown, code: ErrorCode = 'SQL_ERROR', subsystem = 'sql', context?: Record<string, unknown>): LochError {
+  if (error instanceof LochError) return error;
+  return new LochError(code, `${subsystem}: ${formatDuckDbError(error)}`, { cause: error, ...(context ? { context } : {}) });
+}
+
+/** True when DuckDB failed because a file it was asked to read does not exist. */
+export function isMissingFileError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /No files found that match the pattern|No such file or directory|Cannot open file .*(not exist|No such file)/i.test(message);
+}

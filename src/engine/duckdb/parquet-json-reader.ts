@@ -1,0 +1,89 @@
+/**
+ * The ParquetJsonReader port (delta checkpoints, sidecars) on DuckDB: rows come from DuckDB's
+ * to_json, streamed chunk by chunk.
+ */
+import { LochError, isLochError } from '../../core/errors.js';
+import type { ParquetJsonReader } from '../../formats/delta/parquet-port.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import type { DuckDbEngine } from './database.js';
+import { formatDuckDbError, isMissingFileError } from './errors.js';
+import type { Session } from './session.js';
+import { quoteIdent, quoteString } from './sql-quote.js';
+
+export interface DuckDbParquetJsonReaderOptions {
+  /**
+   * Where reads run. With an engine, every read gets its own session (reads may overlap); with a
+   * session, reads share it and must not overlap with each other or other statements.
+   */
+  readonly session?: Session;
+  readonly engine?: DuckDbEngine;
+  /** A local file holding the object's bytes (the table layer passes its file cache). */
+  readonly localPath: (store: ObjectStore, key: string) => Promise<string>;
+}
+
+export class DuckDbParquetJsonReader implements ParquetJsonReader {
+  constructor(private readonly options: DuckDbParquetJsonReaderOptions) {
+    if (!options.session && !options.engine) {
+      throw new LochError('INVALID_ARGUMENT', 'parquet json reader: needs a session or an engine');
+    }
+  }
+
+  async *readJsonRows(store: ObjectStore, key: string, columns?: readonly string[]): AsyncGenerator<Record<string, unknown>> {
+    const path = await this.options.localPath(store, key);
+    const own = this.options.session ? undefined : await (this.options.engine as DuckDbEngine).session();
+    const session = (this.options.session ?? own) as Session;
+    try {
+      const source = `read_parquet(${quoteString(path)}, hive_partitioning = false, binary_as_string = false)`;
+      const select = columns === undefined ? '*' : await this.existingColumns(session, source, columns, store, key);
+      if (select === undefined) {
+        yield* this.emptyRows(session, source, store, key);
+        return;
+      }
+      const result = await this.guard(store, key, () => session.query(`SELECT to_json(__t) FROM (SELECT ${select} FROM ${source}) AS __t`));
+      const batches = result.batches()[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await this.guard(store, key, () => batches.next());
+        if (next.done) return;
+        for (const row of next.value) yield JSON.parse(row[0] as string) as Record<string, unknown>;
+      }
+    } finally {
+      await own?.close();
+    }
+  }
+
+  /** The requested columns the file has, as a select list; undefined when it has none of them. */
+  private async existingColumns(session: Session, source: string, wanted: readonly string[], store: ObjectStore, key: string) {
+    const result = await this.guard(store, key, () => session.query(`DESCRIBE SELECT * FROM ${source}`));
+    const rows = await this.guard(store, key, () => result.all());
+    const present = new Set(rows.map((r) => r[0] as string));
+    const chosen = wanted.filter((c) => present.has(c));
+    return chosen.length === 0 ? undefined : chosen.map(quoteIdent).join(', ');
+  }
+
+  /** One empty object per row when none of the requested columns exist. */
+  private async *emptyRows(session: Session, source: string, store: ObjectStore, key: string) {
+    const result = await this.guard(store, key, () => session.query(`SELECT count(*) FROM ${source}`));
+    const rows = await this.guard(store, key, () => result.all());
+    const count = Number(rows[0]?.[0] ?? 0);
+    for (let i = 0; i < count; i += 1) yield {};
+  }
+
+  /**
+   * Maps DuckDB failures: a missing file is NOT_FOUND, anything else DuckDB says CORRUPT_DATA.
+   * Loch's own errors (a closed session, a stream cut off by another statement) pass unchanged.
+   */
+  private async guard<T>(store: ObjectStore, key: string, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      const duckdb = isLochError(error) ? error.cause : error;
+      if (duckdb === undefined) throw error;
+      const context = { store: store.url, key };
+      if (isMissingFileError(duckdb)) {
+        throw new LochError('NOT_FOUND', `parquet json reader: ${key} in ${store.url} does not exist`, { cause: error, context });
+      }
+      const detail = formatDuckDbError(duckdb);
+      throw new LochError('CORRUPT_DATA', `parquet json reader: ${key} in ${store.url} is not a readable parquet file: ${detail}`, { cause: error, context });
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * A ScanSpec as one DuckDB relation.
+ *
+ * Semantics of the relation `registerScan` returns:
+ * - columns: the projection (or all spec columns) by logical name and table type, then the
+ *   extra columns (declared ones first, then others in order of first appearance in the files);
+ * - rows: every row of every file (only its `keepOnlyRows` when given), minus `deletedRows`, with partition values and extra columns
+ *   from the file's entries (NULL when missing), filtered by `spec.filter`; no order;
+ * - all files are read by one read_parquet call; per-file values and deleted positions live in
+ *   TEMP tables joined on read_parquet's `file_index` (the file's position in the list), which
+ *   unlike the file name cannot be changed by path normalisation;
+ * - resolveBy 'name': files are read with union_by_name and columns found by physical name
+ *   (case-insensitively as a fallback); columns in no file are NULL;
+ * - resolveBy 'field_id': read_parquet's `schema` parameter finds top-level columns by field id
+ *   (missing ids are NULL); fields inside structs are matched by physical name, which DuckDB's
+ *   reader offers no way around.
+ */
+import { LochError } from '../../core/errors.js';
+import type { DataType, StructField } from '../../expr/types.js';
+import type { ScanSpec } from '../scan-spec.js';
+import type { RegisteredScan, ScanContext } from './scan-context.js';
+import { duckDbError, isMissingFileError } from './errors.js';
+import { findSourceField, physicalSourceType, physicalTypeSql, readAs, sourceTypeOfDuckDb } from './scan-columns.js';
+import { planScan, type ScanPlan } from './scan-plan.js';
+import { createFilesTable, createPositionsTable, fileColumnName, tempTable } from './scan-tables.js';
+import { dataTypeToDuckDb, exprToSql } from './sql-literals.js';
+import { quoteIdent, quoteString } from './sql-quote.js';
+
+export type { RegisteredScan } from './scan-context.js';
+
+/** What the data columns read from: the FROM item and one expression per data column. */
+interface Source {
+  readonly from: string;
+  readonly columns: ReadonlyMap<string, string>;
+}
+
+const nullOf = (field: StructField): string => `CAST(NULL AS ${dataTypeToDuckDb(field.type)})`;
+
+const hasDeletes = (spec: ScanSpec): boolean => spec.files.some((f) => (f.deletedRows?.length ?? 0) > 0);
+const hasRestrictions = (spec: ScanSpec): boolean => spec.files.some((f) => f.keepOnlyRows !== undefined);
+
+function parquetOptions(spec: ScanSpec, extra: string[]): string {
+  const options = ['hive_partitioning = false', 'binary_as_string = false', ...extra];
+  if (hasDeletes(spec) || hasRestrictions(spec)) options.push('file_row_number = true');
+  return options.join(', ');
+}
+
+function fileList(spec: ScanSpec): string {
+  return `[${spec.files.map((f) => quoteString(f.localPath)).join(', ')}]`;
+}
+
+async function describeFiles(ctx: ScanContext, from: string, spec: ScanSpec) {
+  try {
+    return await ctx.describe(`SELECT * FROM ${from}`);
+  } catch (error) {
+    const code = isMissingFileError(error) ? 'DATA_FILE_MISSING' : 'SQL_ERROR';
+    throw duckDbError(error, code, 'scan', { files: spec.files.length });
+  }
+}
+
+async function sourceByName(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan): Promise<Source> {
+  const from = `read_parquet(${fileList(spec)}, ${parquetOptions(spec, ['union_by_name = true'])})`;
+  const columns = new Map<string, string>();
+  if (plan.dataColumns.length === 0) return { from, columns };
+  const found = await describeFiles(ctx, from, spec);
+  for (const field of plan.dataColumns) {
+    const src = findSourceField(found, field.physicalName);
+    const sql = src ? readAs(`__d.${quoteIdent(src.name)}`, field.type, sourceTypeOfDuckDb(src.type), field.name) : nullOf(field);
+    columns.set(field.name, sql);
+  }
+  return { from, columns };
+}
+
+function sourceByFieldId(spec: ScanSpec, plan: ScanPlan): Source {
+  if (plan.dataColumns.length === 0) {
+    return { from: `read_parquet(${fileList(spec)}, ${parquetOptions(spec, ['union_by_name = true'])})`, columns: new Map() };
+  }
+  const columns = new Map<string, string>();
+  const entries = plan.dataColumns.map((field) => {
+    if (field.fieldId === undefined) throw new LochError('INVALID_ARGUMENT', `scan: column "${field.name}" has no field id but the scan resolves columns by field id`);
+    const alias = `__loch_f${field.fieldId}`;
+    columns.set(field.name, readAs(`__d.${quoteIdent(alias)}`, field.type, physicalSourceType(field.type), field.name));
+    return `${field.fieldId}: {name: ${quoteString(alias)}, type: ${quoteString(physicalTypeSql(field.type))}, default_value: NULL}`;
+  });
+  const schema = `schema = MAP {${entries.join(', ')}}`;
+  return { from: `read_parquet(${fileList(spec)}, ${parquetOptions(spec, [schema])})`, columns };
+}
+
+function emptyRelation(plan: ScanPlan): string {
+  const items = plan.output.map((name) => `CAST(NULL AS ${dataTypeToDuckDb(plan.types.get(name) as DataType)}) AS ${quoteIdent(name)}`);
+  return `(SELECT ${items.join(', ')} LIMIT 0)`;
+}
+
+/** Names of the TEMP tables a scan joins; undefined when the scan needs no such table. */
+interface ScanTables {
+  readonly files?: string;
+  readonly deletes?: string;
+  readonly keep?: string;
+}
+
+function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTables): string {
+  const fileColumnIndex = new Map(plan.fileColumns.map((c, i) => [c.name, i]));
+  const items = plan.inner.map((name) => {
+    const data = source.columns.get(name);
+    const sql = data ?? `__f.${fileColumnName(fileColumnIndex.get(name) as number)}`;
+    return `${sql} AS ${quoteIdent(name)}`;
+  });
+  let inner = `SELECT ${items.join(', ')} FROM ${source.from} AS __d`;
+  if (tables.files) inner += ` JOIN ${tempTable(tables.files)} AS __f ON __f.file_idx = __d.file_index`;
+  if (tables.deletes) {
+    inner += ` ANTI JOIN ${tempTable(tables.deletes)} AS __x ON __x.file_idx = __d.file_index AND __x.pos = __d.file_row_number`;
+  }
+  if (tables.keep) {
+    const kept = `SELECT 1 FROM ${tempTable(tables.keep)} AS __k WHERE __k.file_idx = __d.file_index AND __k.pos = __d.file_row_number`;
+    inner += ` WHERE (NOT __f.restricted OR EXISTS (${kept}))`;
+  }
+  const sameColumns = plan.inner.length === plan.output.length && plan.inner.every((n, i) => n === plan.output[i]);
+  if (!spec.filter && sameColumns) return `(${inner})`;
+  const where = spec.filter ? ` WHERE ${exprToSql(spec.filter, (path) => `__s.${path.map(quoteIdent).join('.')}`)}` : '';
+  return `(SELECT ${plan.output.map((n) => `__s.${quoteIdent(n)}`).join(', ')} FROM (${inner}) AS __s${where})`;
+}
+
+/** Creates the TEMP tables the scan needs, recording each name in `created` before filling it. */
+async function createTables(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan, base: string, created: string[]): Promise<ScanTables> {
+  const restricted = hasRestrictions(spec);
+  const tables: { files?: string; deletes?: string; keep?: string } = {};
+  if (plan.fileColumns.length > 0 || restricted) {
+    tables.files = `${base}_files`;
+    created.push(tables.files);
+    await createFilesTable(ctx, tables.files, spec.files, plan.fileColumns);
+  }
+  if (hasDeletes(spec)) {
+    tables.deletes = `${base}_deletes`;
+    created.push(tables.deletes);
+    await createPositionsTable(ctx, tables.deletes, spec.files, (f) => f.deletedRows);
+  }
+  if (restricted) {
+    tables.keep = `${base}_keep`;
+    created.push(tables.keep);
+    await createPositionsTable(ctx, tables.keep, spec.files, (f) => f.keepOnlyRows);
+  }
+  return tables;
+}
+
+/** Registers the relation of `spec` on the session behind `ctx` (see the module comment). */
+export async function registerScan(ctx: ScanContext, spec: ScanSpec): Promise<RegisteredScan> {
+  const plan = planScan(spec);
+  if (spec.files.length === 0) return { sql: emptyRelation(plan), dispose: async () => {} };
+  const base = `__loch_scan_${ctx.uniqueName()}`;
+  const created: string[] = [];
+  const dispose = async (): Promise<void> => {
+    for (const name of created.splice(0)) {
+      if (ctx.closed()) continue;
+      await ctx.run(`DROP TABLE IF EXISTS ${tempTable(name)}`).catch((error: unknown) => {
+        throw duckDbError(error, 'SQL_ERROR', 'scan');
+      });
+    }
+  };
+  try {
+    const source = spec.resolveBy === 'field_id' ? sourceByFieldId(spec, plan) : await sourceByName(ctx, spec, plan);
+    const tables = await createTables(ctx, spec, plan, base, created);
+    return { sql: buildSql(spec, plan, source, tables), dispose };
+  } catch (error) {
+    await dispose().catch(() => undefined);
+    throw duckDbError(error, 'SQL_ERROR', 'scan');
+  }
+}

@@ -1,0 +1,26 @@
+/** How many log files are read at once: enough to hide object-store latency, bounded for memory. */
+export const LOG_READ_CONCURRENCY = 32;
+
+/**
+ * Maps `fn` over `items` with at most `limit` calls in flight; results keep the input order.
+ * The first failure rejects the whole call (calls already started are left to settle).
+ */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index] as T, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,61 @@
+import { LochError } from '../core/errors.js';
+import type { Session } from '../engine/index.js';
+import type { Expr } from '../expr/nodes.js';
+import { planChangeFeed } from '../table/change-feed.js';
+import type { TableContext } from '../table/context.js';
+import { DeltaTable } from '../table/delta-table.js';
+import type { SnapshotSelector } from '../table/delta-table.js';
+import type { LakeRef, SpanReplacement } from './parse/index.js';
+import { sqlIdent } from './sql-text.js';
+
+/** What binding a lake reference produced: the SQL to put in its place and what to release. */
+export interface BoundRef {
+  readonly replacement: SpanReplacement;
+  readonly release: () => void;
+}
+
+/**
+ * Replaces one lake reference by a DuckDB subquery registered on `session`: a Delta snapshot
+ * scan (pruned with `filter` when the query's WHERE gave one) or a change data feed.
+ */
+export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, filter: Expr | undefined): Promise<BoundRef> {
+  const table = DeltaTable.open(ctx, ref.path);
+  if (ref.kind === 'delta') {
+    const selector: SnapshotSelector = ref.version !== undefined ? { version: ref.version } : ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {};
+    const snapshot = await table.snapshot(selector);
+    const planned = await snapshot.plan(filter === undefined ? {} : { filter });
+    try {
+      const registered = await session.registerScan(planned.spec);
+      return { replacement: { start: ref.start, end: ref.end, text: registered.sql }, release: planned.release };
+    } catch (error) {
+      planned.release();
+      throw error;
+    }
+  }
+  return bindChanges(ctx, session, table, ref);
+}
+
+async function bindChanges(ctx: TableContext, session: Session, table: DeltaTable, ref: LakeRef): Promise<BoundRef> {
+  const end = await table.snapshot(
+    ref.endVersion !== undefined ? { version: ref.endVersion } : ref.endTimestamp !== undefined ? { timestamp: ref.endTimestamp } : {},
+  );
+  const start = ref.startVersion ?? (ref.startTimestamp !== undefined ? await startVersionAt(table, ref.startTimestamp) : undefined);
+  if (start === undefined) throw new LochError('INVALID_ARGUMENT', `table_changes: table ${table.name}: a start version or timestamp is required`);
+  const planned = await planChangeFeed(ctx, end, start);
+  try {
+    const cdc = await session.registerScan(planned.cdcSpec);
+    const derived = await session.registerScan(planned.derivedSpec);
+    const columns = [...end.schema.fields.map((f) => f.name), '_change_type', '_commit_version', '_commit_timestamp'].map(sqlIdent).join(', ');
+    const text = `(SELECT ${columns} FROM ${cdc.sql} AS cdc UNION ALL SELECT ${columns} FROM ${derived.sql} AS derived)`;
+    return { replacement: { start: ref.start, end: ref.end, text }, release: planned.release };
+  } catch (error) {
+    planned.release();
+    throw error;
+  }
+}
+
+/** The first version committed at or after the timestamp, as Databricks' table_changes takes it. */
+async function startVersionAt(table: DeltaTable, timestamp: string): Promise<number> {
+  const snapshot = await table.snapshot({ timestamp });
+  return snapshot.timestamp < Date.parse(timestamp.includes('Z') ? timestamp : `${timestamp.replace(' ', 'T')}Z`) ? snapshot.version + 1 : snapshot.version;
+}

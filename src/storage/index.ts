@@ -1,0 +1,15 @@
+export type { ListOptions, ObjectMeta, ObjectStore, PutIfAbsentResult } from './object-store.js';
+export { checkKey, checkPrefix, checkRange, joinKey, LOCAL_TEMP_PREFIX } from './check-key.js';
+export { compareUtf8, isAfter } from './key-order.js';
+export { MemoryStore } from './memory/memory-store.js';
+export type { MemoryStoreOptions } from './memory/memory-store.js';
+export { LocalStore } from './local/local-store.js';
+export type { LocalStoreOptions } from './local/local-store.js';
+export { S3Store } from './s3/s3-store.js';
+export type { S3StoreOptions } from './s3/s3-store.js';
+export { resolveS3ClientConfig } from './s3/s3-config.js';
+export type { S3Credentials, S3Options } from './s3/s3-config.js';
+export { dropMemoryStore, namedMemoryStore, openStore, parseLocation } from './open-store.js';
+export type { OpenStoreOptions, StoreLocation } from './open-store.js';
+export { FileCache } from './file-cache.js';
+export type { CachedFile, FileCacheOptions, FileCacheStats } from './file-cache.js';

@@ -1,0 +1,122 @@
+import type { RecordBatch } from 'apache-arrow';
+import { LochError } from '../core/errors.js';
+import type { Expr } from '../expr/nodes.js';
+import { typeToString } from '../expr/types.js';
+import type { StructType } from '../expr/types.js';
+import { readHistory } from '../formats/delta/history.js';
+import type { HistoryEntry } from '../formats/delta/history.js';
+import { loadDeltaSnapshot } from '../formats/delta/snapshot.js';
+import type { DeltaSnapshot } from '../formats/delta/snapshot.js';
+import type { TableContext } from './context.js';
+import { planDeltaScan } from './delta-scan-planner.js';
+import type { PlannedScan, ScanRequest } from './delta-scan-planner.js';
+import { locateTable } from './location.js';
+import type { TableLocation } from './location.js';
+
+export interface SnapshotSelector {
+  readonly version?: number;
+  /** An ISO 8601 instant ('2024-01-02T03:04:05Z'; no zone means UTC) or epoch milliseconds. */
+  readonly timestamp?: string | number;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  /** Delta's spelling: integer, decimal(10,2), struct<a:integer>, … */
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+/** A Delta table by location. Cheap to create; every snapshot re-reads the log. */
+export class DeltaTable {
+  private constructor(
+    private readonly ctx: TableContext,
+    readonly location: TableLocation,
+  ) {}
+
+  static open(ctx: TableContext, location: string): DeltaTable {
+    return new DeltaTable(ctx, locateTable(location, ctx.storeOptions));
+  }
+
+  get name(): string {
+    return this.location.name;
+  }
+
+  async snapshot(selector: SnapshotSelector = {}): Promise<TableSnapshot> {
+    if (selector.version !== undefined && selector.timestamp !== undefined) {
+      throw new LochError('INVALID_ARGUMENT', `table ${this.name}: give a version or a timestamp, not both`);
+    }
+    const timestamp = selector.timestamp === undefined ? undefined : parseTimestamp(this.name, selector.timestamp);
+    const snapshot = await loadDeltaSnapshot(this.location.store, this.ctx.parquet, {
+      table: this.name,
+      ...(selector.version !== undefined ? { version: selector.version } : {}),
+      ...(timestamp !== undefined ? { timestamp } : {}),
+    });
+    return new TableSnapshot(this.ctx, this.location, snapshot);
+  }
+
+  /** Commit history, newest first. */
+  history(limit?: number): Promise<HistoryEntry[]> {
+    return readHistory(this.location.store, this.name, limit === undefined ? {} : { limit });
+  }
+}
+
+/** One version of a table: its schema and live files, and scans over them. */
+export class TableSnapshot {
+  constructor(
+    private readonly ctx: TableContext,
+    readonly location: TableLocation,
+    readonly delta: DeltaSnapshot,
+  ) {}
+
+  get version(): number {
+    return this.delta.version;
+  }
+  /** Commit time of this version in epoch milliseconds. */
+  get timestamp(): number {
+    return this.delta.timestamp;
+  }
+  get schema(): StructType {
+    return this.delta.schema;
+  }
+  get columns(): ColumnInfo[] {
+    return this.delta.schema.fields.map((f) => ({ name: f.name, type: typeToString(f.type), nullable: f.nullable }));
+  }
+  get partitionColumns(): readonly string[] {
+    return this.delta.partitionColumns;
+  }
+  get fileCount(): number {
+    return this.delta.files.length;
+  }
+  get properties(): Readonly<Record<string, string>> {
+    return this.delta.properties;
+  }
+
+  /** Plans a scan: pruned file list, deletion vectors, local copies. Release it when done. */
+  plan(request: ScanRequest = {}): Promise<PlannedScan> {
+    return planDeltaScan(this.ctx, this.location, this.delta, request);
+  }
+
+  /**
+   * Streams the rows matching `filter` (pruned by partition values and statistics, then filtered
+   * by DuckDB) as Arrow record batches, reading only `columns`.
+   */
+  async *scan(options: { filter?: Expr; columns?: readonly string[] } = {}): AsyncIterable<RecordBatch> {
+    const planned = await this.plan({ ...options, applyFilter: true });
+    const session = await this.ctx.engine.session();
+    try {
+      const registered = await session.registerScan(planned.spec);
+      yield* session.arrow(`SELECT * FROM ${registered.sql}`);
+    } finally {
+      await session.close();
+      planned.release();
+    }
+  }
+}
+
+function parseTimestamp(table: string, value: string | number): number {
+  if (typeof value === 'number') return value;
+  const text = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
+  const ms = Date.parse(/^\d{4}-\d\d-\d\d$/.test(value) ? `${value}T00:00:00Z` : text);
+  if (Number.isNaN(ms)) throw new LochError('INVALID_ARGUMENT', `table ${table}: '${value}' is not a timestamp (expected ISO 8601, e.g. 2024-01-02T03:04:05Z)`);
+  return ms;
+}
