@@ -2,6 +2,7 @@
 export { Loch } from './sql/loch.js';
 export type { LochOptions } from './sql/loch.js';
 export type { StatementResult } from './sql/result.js';
+export type { ScanSummary } from './sql/bind-lake-refs.js';
 export type { DeltaTable, TableSnapshot, SnapshotSelector, ColumnInfo } from './table/delta-table.js';
 export { LochError, ERROR_CODES } from './core/errors.js';
 export type { ErrorCode } from './core/errors.js';

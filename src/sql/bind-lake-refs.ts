@@ -1,32 +1,49 @@
 import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
+import { and } from '../expr/nodes.js';
 import type { Expr } from '../expr/nodes.js';
 import { planChangeFeed } from '../table/change-feed.js';
 import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
-import type { SnapshotSelector } from '../table/delta-table.js';
+import type { SnapshotSelector, TableSnapshot } from '../table/delta-table.js';
 import type { LakeRef, SpanReplacement } from './parse/index.js';
+import { rawToExpr } from './pushdown/index.js';
+import type { RawPredicate } from './pushdown/index.js';
 import { sqlIdent } from './sql-text.js';
 
 /** What binding a lake reference produced: the SQL to put in its place and what to release. */
 export interface BoundRef {
   readonly replacement: SpanReplacement;
   readonly release: () => void;
+  readonly scan?: ScanSummary;
+}
+
+/** What a query read from one lake table: reported with the result (a query profile in miniature). */
+export interface ScanSummary {
+  readonly table: string;
+  readonly version: number;
+  readonly filesTotal: number;
+  readonly filesPruned: number;
 }
 
 /**
  * Replaces one lake reference by a DuckDB subquery registered on `session`: a Delta snapshot
  * scan (pruned with `filter` when the query's WHERE gave one) or a change data feed.
  */
-export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, filter: Expr | undefined): Promise<BoundRef> {
+export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, predicates: readonly RawPredicate[]): Promise<BoundRef> {
   const table = DeltaTable.open(ctx, ref.path);
   if (ref.kind === 'delta') {
     const selector: SnapshotSelector = ref.version !== undefined ? { version: ref.version } : ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {};
     const snapshot = await table.snapshot(selector);
+    const filter = pruningFilter(predicates, snapshot.schema);
     const planned = await snapshot.plan(filter === undefined ? {} : { filter });
     try {
       const registered = await session.registerScan(planned.spec);
-      return { replacement: { start: ref.start, end: ref.end, text: registered.sql }, release: planned.release };
+      return {
+        replacement: { start: ref.start, end: ref.end, text: registered.sql },
+        release: planned.release,
+        scan: { table: table.name, version: snapshot.version, filesTotal: planned.filesTotal, filesPruned: planned.filesPruned },
+      };
     } catch (error) {
       planned.release();
       throw error;
@@ -58,4 +75,9 @@ async function bindChanges(ctx: TableContext, session: Session, table: DeltaTabl
 async function startVersionAt(table: DeltaTable, timestamp: string): Promise<number> {
   const snapshot = await table.snapshot({ timestamp });
   return snapshot.timestamp < Date.parse(timestamp.includes('Z') ? timestamp : `${timestamp.replace(' ', 'T')}Z`) ? snapshot.version + 1 : snapshot.version;
+}
+
+function pruningFilter(predicates: readonly RawPredicate[], schema: TableSnapshot['schema']): Expr | undefined {
+  const parts = predicates.map((p) => rawToExpr(p, schema)).filter((e): e is Expr => e !== undefined);
+  return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : and(...parts);
 }

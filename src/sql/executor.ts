@@ -2,10 +2,11 @@ import type { Session } from '../engine/index.js';
 import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
 import { bindLakeRef } from './bind-lake-refs.js';
+import type { ScanSummary } from './bind-lake-refs.js';
 import { detailSql, historySql } from './describe.js';
 import { classifyStatement, findLakeRefs, replaceSpans, splitStatements } from './parse/index.js';
 import type { SpanReplacement } from './parse/index.js';
-import { pushdownFilters } from './pushdown.js';
+import { pushdownPredicates } from './pushdown/index.js';
 import { ownedResult } from './result.js';
 import type { StatementResult } from './result.js';
 
@@ -55,14 +56,16 @@ export class SqlExecutor {
     const session = await this.ctx.engine.session();
     const releases: (() => void)[] = [];
     try {
-      const filters = await pushdownFilters(session, sql, refs);
+      const predicates = await pushdownPredicates(session, sql, refs);
       const replacements: SpanReplacement[] = [];
+      const scans: ScanSummary[] = [];
       for (const [i, ref] of refs.entries()) {
-        const bound = await bindLakeRef(this.ctx, session, ref, filters[i]);
+        const bound = await bindLakeRef(this.ctx, session, ref, predicates[i] ?? []);
         releases.push(bound.release);
         replacements.push(bound.replacement);
+        if (bound.scan !== undefined) scans.push(bound.scan);
       }
-      return ownedResult(await session.query(replaceSpans(sql, replacements)), session, releases);
+      return ownedResult(await session.query(replaceSpans(sql, replacements)), session, releases, scans);
     } catch (error) {
       await closeQuietly(session);
       releases.forEach((r) => r());

@@ -1,5 +1,6 @@
 import type { QueryResult, Session } from '../engine/index.js';
 import type { Row } from '../engine/index.js';
+import type { ScanSummary } from './bind-lake-refs.js';
 
 /**
  * A statement's result. Rows stream in batches and can be read once; the DuckDB session, the
@@ -11,9 +12,11 @@ export interface StatementResult {
   batches(): AsyncIterable<Row[]>;
   all(): Promise<Row[]>;
   close(): Promise<void>;
+  /** One entry per lake table the statement read: version, files in the snapshot, files pruned. */
+  readonly scans: readonly ScanSummary[];
 }
 
-export function ownedResult(result: QueryResult, session: Session, releases: readonly (() => void)[]): StatementResult {
+export function ownedResult(result: QueryResult, session: Session, releases: readonly (() => void)[], scans: readonly ScanSummary[] = []): StatementResult {
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -33,6 +36,7 @@ export function ownedResult(result: QueryResult, session: Session, releases: rea
   }
   return {
     columns: result.columns,
+    scans,
     batches,
     all: async () => {
       const out: Row[] = [];

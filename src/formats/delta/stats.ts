@@ -219,70 +219,93 @@ const BLANK = /[ \t\n\r]*/y;
 
 /** A strict JSON parser that keeps numbers as written (JSON.parse would round longs). */
 export function parseJsonExact(text: string): Json {
-  let pos = 0;
-  const fail = (what: string): never => {
-    throw new SyntaxError(`${what} at position ${pos}`);
-  };
-  const skip = (): void => {
-    BLANK.lastIndex = pos;
-    BLANK.exec(text);
-    pos = BLANK.lastIndex;
-  };
-  const match = (re: RegExp): string | undefined => {
-    re.lastIndex = pos;
-    const m = re.exec(text);
-    if (!m) return undefined;
-    pos = re.lastIndex;
-    return m[0];
-  };
-  const value = (depth: number): Json => {
-    if (depth > 200) fail('nesting too deep');
-    skip();
-    const ch = text[pos];
-    if (ch === '{') return object(depth);
-    if (ch === '[') return array(depth);
-    if (ch === '"') return JSON.parse(match(STRING) ?? fail('invalid string')) as string;
+  const reader = new ExactJsonReader(text);
+  const result = reader.value(0);
+  reader.end();
+  return result;
+}
+
+const MAX_DEPTH = 200;
+
+class ExactJsonReader {
+  private pos = 0;
+
+  constructor(private readonly text: string) {}
+
+  value(depth: number): Json {
+    if (depth > MAX_DEPTH) this.fail('nesting too deep');
+    this.skip();
+    const ch = this.text[this.pos];
+    if (ch === '{') return this.object(depth);
+    if (ch === '[') return this.array(depth);
+    if (ch === '"') return this.string();
     for (const [word, result] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(word, pos)) {
-        pos += word.length;
+      if (this.text.startsWith(word, this.pos)) {
+        this.pos += word.length;
         return result;
       }
     }
-    const number = match(NUMBER);
-    return number === undefined ? fail('unexpected character') : new JsonNumber(number, true);
-  };
-  const object = (depth: number): JsonObject => {
+    const number = this.match(NUMBER);
+    return number === undefined ? this.fail('unexpected character') : new JsonNumber(number, true);
+  }
+
+  end(): void {
+    this.skip();
+    if (this.pos !== this.text.length) this.fail('trailing characters');
+  }
+
+  private object(depth: number): JsonObject {
     const out: JsonObject = Object.create(null) as JsonObject;
-    pos++;
-    skip();
-    if (text[pos] === '}') return pos++, out;
+    this.pos++;
+    this.skip();
+    if (this.text[this.pos] === '}') return this.pos++, out;
     for (;;) {
-      skip();
-      const key = JSON.parse(match(STRING) ?? fail('expected a key')) as string;
-      skip();
-      if (text[pos++] !== ':') fail('expected ":"');
-      out[key] = value(depth + 1);
-      skip();
-      const next = text[pos++];
-      if (next === '}') return out;
-      if (next !== ',') fail('expected "," or "}"');
+      this.skip();
+      const key = this.string();
+      this.skip();
+      if (this.text[this.pos++] !== ':') this.fail('expected ":"');
+      out[key] = this.value(depth + 1);
+      if (this.separator('}')) return out;
     }
-  };
-  const array = (depth: number): Json[] => {
+  }
+
+  private array(depth: number): Json[] {
     const out: Json[] = [];
-    pos++;
-    skip();
-    if (text[pos] === ']') return pos++, out;
+    this.pos++;
+    this.skip();
+    if (this.text[this.pos] === ']') return this.pos++, out;
     for (;;) {
-      out.push(value(depth + 1));
-      skip();
-      const next = text[pos++];
-      if (next === ']') return out;
-      if (next !== ',') fail('expected "," or "]"');
+      out.push(this.value(depth + 1));
+      if (this.separator(']')) return out;
     }
-  };
-  const result = value(0);
-  skip();
-  if (pos !== text.length) fail('trailing characters');
-  return result;
+  }
+
+  /** After a member: true at the closing bracket, false after a comma. */
+  private separator(close: string): boolean {
+    this.skip();
+    const next = this.text[this.pos++];
+    if (next === close) return true;
+    if (next !== ',') this.fail(`expected "," or "${close}"`);
+    return false;
+  }
+
+  private string(): string {
+    return JSON.parse(this.match(STRING) ?? this.fail('expected a string')) as string;
+  }
+
+  private skip(): void {
+    this.match(BLANK);
+  }
+
+  private match(re: RegExp): string | undefined {
+    re.lastIndex = this.pos;
+    const m = re.exec(this.text);
+    if (!m) return undefined;
+    this.pos = re.lastIndex;
+    return m[0];
+  }
+
+  private fail(what: string): never {
+    throw new SyntaxError(`${what} at position ${this.pos}`);
+  }
 }

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LochError, isLochError } from '../../../core/errors.js';
 import { crc32 } from './crc32.js';
 import type { DeletionVectorDescriptor } from './descriptor.js';
@@ -96,6 +96,16 @@ describe('readDeletionVector on the test corpus', () => {
   });
 });
 
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'loch-dv-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('readDeletionVector failures', () => {
   const uuidName = 'deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin';
   const descriptor = (over: Partial<DeletionVectorDescriptor> = {}): DeletionVectorDescriptor => ({
@@ -108,7 +118,7 @@ describe('readDeletionVector failures', () => {
   });
 
   function dvFile(positions: number[], tweak: (file: Uint8Array, size: number) => void = () => {}): { dir: string; size: number } {
-    const dir = mkdtempSync(path.join(tmpdir(), 'loch-dv-'));
+    const dir = tempDir();
     const bitmap = serializeRoaringBitmapArray(positions);
     const file = new Uint8Array(1 + 4 + bitmap.length + 4);
     const view = new DataView(file.buffer);
@@ -151,7 +161,7 @@ describe('readDeletionVector failures', () => {
   });
 
   it('turns a missing DV file into DATA_FILE_MISSING naming the DV path and the data file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'loch-dv-'));
+    const dir = tempDir();
     const error = await failure(readDeletionVector(descriptor({ sizeInBytes: 10 }), opts(dir)));
     expect(error.code).toBe('DATA_FILE_MISSING');
     expect(error.message).toContain(uuidName);
@@ -159,7 +169,7 @@ describe('readDeletionVector failures', () => {
   });
 
   it('propagates PATH_ESCAPE for DV paths that leave the table root', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'loch-dv-'));
+    const dir = tempDir();
     const viaPrefix = await failure(readDeletionVector(descriptor({ pathOrInlineDv: `..${'vBn[lx{q8@P<9BNH/isA'}`, sizeInBytes: 10 }), opts(dir)));
     expect(viaPrefix.code).toBe('PATH_ESCAPE');
     expect(viaPrefix.message).toContain('escapes the table root');
