@@ -9,4 +9,3 @@ export type { RegisteredScan } from './duckdb/scan-context.js';
 export type { Row, SqlValue } from './duckdb/values.js';
 export { DuckDbParquetJsonReader, type DuckDbParquetJsonReaderOptions } from './duckdb/parquet-json-reader.js';
 export { formatDuckDbError } from './duckdb/errors.js';
-export { quoteIdent, quoteString } from './duckdb/sql-quote.js';

@@ -1,10 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLochError } from '../core/errors.js';
 import type { Literal, LiteralValue } from './nodes.js';
-import { and, cmp, col, inList, isNull, lit, not, or } from './nodes.js';
-import { dataTypeToDuckDb, exprToSql, literalToSql, quoteIdentifier, quoteString } from './to-sql.js';
+import { and, cmp, col, eq, inList, isNull, lit, not, or } from './nodes.js';
+import { dataTypeToDuckDb, defaultColumnSql, exprToSql, literalToSql, quoteIdentifier, quoteString } from './to-sql.js';
 import type { DataType } from './types.js';
 import { decimal, field, primitive } from './types.js';
 
@@ -28,15 +27,6 @@ async function scalar(sql: string): Promise<unknown> {
 
 async function text(sql: string): Promise<string | null> {
   return (await scalar(`CAST(${sql} AS VARCHAR)`)) as string | null;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isLochError(error) ? error.code : 'not a LochError';
-  }
-  return undefined;
 }
 
 describe('quoting', () => {
@@ -70,6 +60,13 @@ describe('dataTypeToDuckDb', () => {
       expect(await scalar(`typeof(CAST(NULL AS ${dataTypeToDuckDb(type)}))`)).toBe(reported);
     }
     expect(dataTypeToDuckDb(primitive('timestamp'))).toBe('TIMESTAMPTZ');
+  });
+
+  it('names struct fields at every level with the given naming', () => {
+    const inner = field('x', primitive('integer'), true, { physicalName: 'col-2' });
+    const type: DataType = { kind: 'struct', fields: [field('s', { kind: 'array', element: { kind: 'struct', fields: [inner] }, containsNull: true }, true, { physicalName: 'col-1' })] };
+    expect(dataTypeToDuckDb(type)).toBe('STRUCT("s" STRUCT("x" INTEGER)[])');
+    expect(dataTypeToDuckDb(type, (f) => f.physicalName)).toBe('STRUCT("col-1" STRUCT("col-2" INTEGER)[])');
   });
 });
 
@@ -145,11 +142,23 @@ describe('literalToSql', () => {
       [primitive('binary'), 'x'],
       [{ kind: 'array', element: primitive('integer'), containsNull: true }, 'x'],
     ];
-    for (const [type, value] of bad) expect(codeOf(() => literalToSql(lit(type, value)))).toBe('INVALID_ARGUMENT');
+    for (const [type, value] of bad) {
+      expect(() => literalToSql(lit(type, value)), `${JSON.stringify(type)} ${String(value)}`).toThrow(
+        expect.objectContaining({ name: 'LochError', code: 'INVALID_ARGUMENT' }),
+      );
+    }
   });
 });
 
 describe('exprToSql', () => {
+  it('renders three-valued logic operators, fully parenthesised', () => {
+    const int = primitive('integer');
+    const str = primitive('string');
+    const e = and(cmp('!=', col('a'), lit(int, 3)), or(isNull(col('s', 'x')), not(inList(col('b'), [lit(str, "o'k")]))));
+    expect(exprToSql(e)).toBe(`(("a" <> CAST(3 AS INTEGER)) AND ((struct_extract("s", 'x') IS NULL) OR (NOT ("b" IN ('o''k')))))`);
+    expect(exprToSql(eq(col('s', 'x'), lit(int, 1)), (p) => defaultColumnSql(p, '__t'))).toBe(`(struct_extract(__t."s", 'x') = CAST(1 AS INTEGER))`);
+  });
+
   it('renders predicates that DuckDB evaluates as intended', async () => {
     await connection.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM (VALUES
       (1, 'x', {'inner': 10}, 1.5::DOUBLE),

@@ -1,7 +1,7 @@
 import { LochError } from '../core/errors.js';
 import { toHex } from '../core/bytes.js';
 import type { Expr, Literal, LiteralValue } from './nodes.js';
-import type { DataType } from './types.js';
+import type { DataType, StructField } from './types.js';
 import { typeToString } from './types.js';
 
 /**
@@ -22,18 +22,20 @@ export function quoteString(text: string): string {
 
 /**
  * The DuckDB type of a Loch type: timestamp (a UTC instant) is TIMESTAMPTZ, timestamp_ntz is
- * TIMESTAMP, structs keep their logical field names.
+ * TIMESTAMP. Struct fields are named by `fieldName` at every nesting level: the logical name by
+ * default, `(f) => f.physicalName` for the type as data files hold it.
  */
-export function dataTypeToDuckDb(t: DataType): string {
+export function dataTypeToDuckDb(t: DataType, fieldName: (field: StructField) => string = (f) => f.name): string {
+  const sub = (x: DataType): string => dataTypeToDuckDb(x, fieldName);
   switch (t.kind) {
     case 'decimal':
       return `DECIMAL(${t.precision},${t.scale})`;
     case 'struct':
-      return `STRUCT(${t.fields.map((f) => `${quoteIdentifier(f.name)} ${dataTypeToDuckDb(f.type)}`).join(', ')})`;
+      return `STRUCT(${t.fields.map((f) => `${quoteIdentifier(fieldName(f))} ${sub(f.type)}`).join(', ')})`;
     case 'array':
-      return `${dataTypeToDuckDb(t.element)}[]`;
+      return `${sub(t.element)}[]`;
     case 'map':
-      return `MAP(${dataTypeToDuckDb(t.key)}, ${dataTypeToDuckDb(t.value)})`;
+      return `MAP(${sub(t.key)}, ${sub(t.value)})`;
     case 'primitive':
       return PRIMITIVES[t.name];
   }
@@ -120,11 +122,16 @@ function floatText(value: number): string {
   return Object.is(value, -0) ? '-0.0' : String(value);
 }
 
-/** The default column rendering: the top-level column quoted, struct fields via struct_extract. */
-export function defaultColumnSql(path: readonly string[]): string {
+/**
+ * The default column rendering: the top-level column quoted (qualified by `relation`, an alias
+ * already valid as SQL, when given), struct fields via struct_extract. A dotted path such as
+ * `"s"."x"` is avoided on purpose: DuckDB may bind it as table s, column x.
+ */
+export function defaultColumnSql(path: readonly string[], relation?: string): string {
   const [head, ...rest] = path;
   if (head === undefined) throw new LochError('INVALID_ARGUMENT', 'expr sql: a column reference needs a non-empty path');
-  return rest.reduce((sql, name) => `struct_extract(${sql}, ${quoteString(name)})`, quoteIdentifier(head));
+  const top = relation === undefined ? quoteIdentifier(head) : `${relation}.${quoteIdentifier(head)}`;
+  return rest.reduce((sql, name) => `struct_extract(${sql}, ${quoteString(name)})`, top);
 }
 
 const OPERATORS = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
@@ -134,7 +141,7 @@ const OPERATORS = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': 
  * through `columnSql` (default: quoted names, struct fields by struct_extract). An empty AND is
  * TRUE, an empty OR and an empty IN list are FALSE.
  */
-export function exprToSql(e: Expr, columnSql: (path: readonly string[]) => string = defaultColumnSql): string {
+export function exprToSql(e: Expr, columnSql: (path: readonly string[]) => string = (path) => defaultColumnSql(path)): string {
   const sub = (x: Expr): string => exprToSql(x, columnSql);
   switch (e.kind) {
     case 'column':

@@ -1,6 +1,6 @@
 /** Literal SQL text for values the SQL layer builds into statements (DESCRIBE output). */
 export function sqlString(text: string | null | undefined): string {
-  return text === null || text === undefined ? 'NULL' : `'${text.replace(/'/g, "''")}'`;
+  return text === null || text === undefined ? 'NULL::VARCHAR' : `'${text.replace(/'/g, "''")}'`;
 }
 
 export function sqlIdent(name: string): string {

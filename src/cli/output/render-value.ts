@@ -29,7 +29,7 @@ export function toText(value: CellValue, nested = false): string {
   if (typeof value === 'number') return formatNumber(value);
   if (value instanceof Uint8Array) return blobText(value);
   if (Array.isArray(value)) {
-    if (value.every(isEntry)) return `{${value.map((e) => `${toText(e.key, true)}=${toText(e.value, true)}`).join(', ')}}`;
+    if (value.length > 0 && value.every(isEntry)) return `{${value.map((e) => `${toText(e.key, true)}=${toText(e.value, true)}`).join(', ')}}`;
     return `[${value.map((v) => toText(v, true)).join(', ')}]`;
   }
   if (typeof value === 'object') {

@@ -3,12 +3,12 @@
  * to_json, streamed chunk by chunk.
  */
 import { LochError, isLochError } from '../../core/errors.js';
+import { quoteIdentifier, quoteString } from '../../expr/to-sql.js';
 import type { ParquetJsonReader } from '../../formats/delta/parquet-port.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import type { DuckDbEngine } from './database.js';
 import { formatDuckDbError, isMissingFileError } from './errors.js';
 import type { Session } from './session.js';
-import { quoteIdent, quoteString } from './sql-quote.js';
 
 export interface DuckDbParquetJsonReaderOptions {
   /**
@@ -57,7 +57,7 @@ export class DuckDbParquetJsonReader implements ParquetJsonReader {
     const rows = await this.guard(store, key, () => result.all());
     const present = new Set(rows.map((r) => r[0] as string));
     const chosen = wanted.filter((c) => present.has(c));
-    return chosen.length === 0 ? undefined : chosen.map(quoteIdent).join(', ');
+    return chosen.length === 0 ? undefined : chosen.map(quoteIdentifier).join(', ');
   }
 
   /** One empty object per row when none of the requested columns exist. */

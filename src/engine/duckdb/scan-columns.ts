@@ -5,9 +5,8 @@
  */
 import { DuckDBArrayType, DuckDBListType, DuckDBMapType, DuckDBStructType, type DuckDBType } from '@duckdb/node-api';
 import { LochError } from '../../core/errors.js';
+import { dataTypeToDuckDb, quoteString } from '../../expr/to-sql.js';
 import { typeToString, type DataType, type StructField } from '../../expr/types.js';
-import { dataTypeToDuckDb } from './sql-literals.js';
-import { quoteIdent, quoteString } from './sql-quote.js';
 
 /** The shape of a column as the files hold it; leaves carry DuckDB's spelling of their type. */
 export type SourceType =
@@ -39,16 +38,7 @@ function leafText(type: DataType): string {
 
 /** The table type spelled with physical names in structs: what files are asked to provide. */
 export function physicalTypeSql(type: DataType): string {
-  switch (type.kind) {
-    case 'struct':
-      return `STRUCT(${type.fields.map((f) => `${quoteIdent(f.physicalName)} ${physicalTypeSql(f.type)}`).join(', ')})`;
-    case 'array':
-      return `${physicalTypeSql(type.element)}[]`;
-    case 'map':
-      return `MAP(${physicalTypeSql(type.key)}, ${physicalTypeSql(type.value)})`;
-    default:
-      return dataTypeToDuckDb(type);
-  }
+  return dataTypeToDuckDb(type, (f) => f.physicalName);
 }
 
 /** The source shape of `physicalTypeSql(type)`. */

@@ -16,6 +16,7 @@
  *   reader offers no way around.
  */
 import { LochError } from '../../core/errors.js';
+import { dataTypeToDuckDb, defaultColumnSql, exprToSql, quoteIdentifier, quoteString } from '../../expr/to-sql.js';
 import type { DataType, StructField } from '../../expr/types.js';
 import type { ScanSpec } from '../scan-spec.js';
 import type { RegisteredScan, ScanContext } from './scan-context.js';
@@ -23,8 +24,6 @@ import { duckDbError, isMissingFileError } from './errors.js';
 import { findSourceField, physicalSourceType, physicalTypeSql, readAs, sourceTypeOfDuckDb } from './scan-columns.js';
 import { planScan, type ScanPlan } from './scan-plan.js';
 import { createFilesTable, createPositionsTable, fileColumnName, tempTable } from './scan-tables.js';
-import { dataTypeToDuckDb, exprToSql } from './sql-literals.js';
-import { quoteIdent, quoteString } from './sql-quote.js';
 
 export type { RegisteredScan } from './scan-context.js';
 
@@ -65,7 +64,7 @@ async function sourceByName(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan): P
   const found = await describeFiles(ctx, from, spec);
   for (const field of plan.dataColumns) {
     const src = findSourceField(found, field.physicalName);
-    const sql = src ? readAs(`__d.${quoteIdent(src.name)}`, field.type, sourceTypeOfDuckDb(src.type), field.name) : nullOf(field);
+    const sql = src ? readAs(`__d.${quoteIdentifier(src.name)}`, field.type, sourceTypeOfDuckDb(src.type), field.name) : nullOf(field);
     columns.set(field.name, sql);
   }
   return { from, columns };
@@ -79,7 +78,7 @@ function sourceByFieldId(spec: ScanSpec, plan: ScanPlan): Source {
   const entries = plan.dataColumns.map((field) => {
     if (field.fieldId === undefined) throw new LochError('INVALID_ARGUMENT', `scan: column "${field.name}" has no field id but the scan resolves columns by field id`);
     const alias = `__loch_f${field.fieldId}`;
-    columns.set(field.name, readAs(`__d.${quoteIdent(alias)}`, field.type, physicalSourceType(field.type), field.name));
+    columns.set(field.name, readAs(`__d.${quoteIdentifier(alias)}`, field.type, physicalSourceType(field.type), field.name));
     return `${field.fieldId}: {name: ${quoteString(alias)}, type: ${quoteString(physicalTypeSql(field.type))}, default_value: NULL}`;
   });
   const schema = `schema = MAP {${entries.join(', ')}}`;
@@ -87,7 +86,7 @@ function sourceByFieldId(spec: ScanSpec, plan: ScanPlan): Source {
 }
 
 function emptyRelation(plan: ScanPlan): string {
-  const items = plan.output.map((name) => `CAST(NULL AS ${dataTypeToDuckDb(plan.types.get(name) as DataType)}) AS ${quoteIdent(name)}`);
+  const items = plan.output.map((name) => `CAST(NULL AS ${dataTypeToDuckDb(plan.types.get(name) as DataType)}) AS ${quoteIdentifier(name)}`);
   return `(SELECT ${items.join(', ')} LIMIT 0)`;
 }
 
@@ -103,7 +102,7 @@ function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTa
   const items = plan.inner.map((name) => {
     const data = source.columns.get(name);
     const sql = data ?? `__f.${fileColumnName(fileColumnIndex.get(name) as number)}`;
-    return `${sql} AS ${quoteIdent(name)}`;
+    return `${sql} AS ${quoteIdentifier(name)}`;
   });
   let inner = `SELECT ${items.join(', ')} FROM ${source.from} AS __d`;
   if (tables.files) inner += ` JOIN ${tempTable(tables.files)} AS __f ON __f.file_idx = __d.file_index`;
@@ -116,8 +115,8 @@ function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTa
   }
   const sameColumns = plan.inner.length === plan.output.length && plan.inner.every((n, i) => n === plan.output[i]);
   if (!spec.filter && sameColumns) return `(${inner})`;
-  const where = spec.filter ? ` WHERE ${exprToSql(spec.filter, (path) => `__s.${path.map(quoteIdent).join('.')}`)}` : '';
-  return `(SELECT ${plan.output.map((n) => `__s.${quoteIdent(n)}`).join(', ')} FROM (${inner}) AS __s${where})`;
+  const where = spec.filter ? ` WHERE ${exprToSql(spec.filter, (path) => defaultColumnSql(path, '__s'))}` : '';
+  return `(SELECT ${plan.output.map((n) => `__s.${quoteIdentifier(n)}`).join(', ')} FROM (${inner}) AS __s${where})`;
 }
 
 /** Creates the TEMP tables the scan needs, recording each name in `created` before filling it. */

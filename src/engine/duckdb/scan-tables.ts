@@ -5,12 +5,11 @@
  */
 import { BIGINT, DuckDBDataChunk, UBIGINT } from '@duckdb/node-api';
 import type { Literal } from '../../expr/nodes.js';
+import { dataTypeToDuckDb, quoteIdentifier } from '../../expr/to-sql.js';
 import type { DataType } from '../../expr/types.js';
 import type { ScanFile } from '../scan-spec.js';
 import type { ScanContext } from './scan-context.js';
 import { literalToDuckDbValue } from './scan-values.js';
-import { dataTypeToDuckDb } from './sql-literals.js';
-import { quoteIdent } from './sql-quote.js';
 
 /** A per-file constant column: a partition column or an extra column. */
 export interface FileColumn {
@@ -21,7 +20,7 @@ export interface FileColumn {
 
 /** SQL name of a TEMP table of this session. */
 export function tempTable(name: string): string {
-  return `temp.main.${quoteIdent(name)}`;
+  return `temp.main.${quoteIdentifier(name)}`;
 }
 
 /** Column name of the i-th file column in the files table (names stay simple whatever the logical name). */
@@ -40,7 +39,7 @@ function valueFor(file: ScanFile, column: FileColumn): Literal | undefined {
  */
 export async function createFilesTable(ctx: ScanContext, name: string, files: readonly ScanFile[], columns: readonly FileColumn[]): Promise<void> {
   const defs = ['file_idx UBIGINT', 'restricted BOOLEAN', ...columns.map((c, i) => `${fileColumnName(i)} ${dataTypeToDuckDb(c.type)}`)];
-  await ctx.run(`CREATE TEMP TABLE ${quoteIdent(name)} (${defs.join(', ')})`);
+  await ctx.run(`CREATE TEMP TABLE ${quoteIdentifier(name)} (${defs.join(', ')})`);
   const appender = await ctx.appender(name);
   try {
     files.forEach((file, f) => {
@@ -72,7 +71,7 @@ export async function createPositionsTable(
   files: readonly ScanFile[],
   positions: (file: ScanFile) => ArrayLike<number> | undefined,
 ): Promise<void> {
-  await ctx.run(`CREATE TEMP TABLE ${quoteIdent(name)} (file_idx UBIGINT, pos BIGINT)`);
+  await ctx.run(`CREATE TEMP TABLE ${quoteIdentifier(name)} (file_idx UBIGINT, pos BIGINT)`);
   const appender = await ctx.appender(name);
   try {
     let fileIdx: bigint[] = [];
