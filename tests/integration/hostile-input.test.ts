@@ -80,7 +80,7 @@ describe('hostile input', () => {
     const table = await copyCorpusTable('deltars-table-with-dv-small', join(dir, 'dv-checksum'));
     const dv = join(table, 'deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin');
     const bytes = await readFile(dv);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
     await writeFile(dv, bytes);
     const e = await failure(`SELECT * FROM delta.\`${table}\``);
     expect(e.code).toBe('CORRUPT_DATA');

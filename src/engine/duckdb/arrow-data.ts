@@ -12,13 +12,9 @@ import {
   DuckDBMapValue,
   DuckDBStructValue,
   DuckDBTimeValue,
-  DuckDBTimestampMillisecondsValue,
-  DuckDBTimestampNanosecondsValue,
-  DuckDBTimestampSecondsValue,
-  DuckDBTimestampTZValue,
-  DuckDBTimestampValue,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { timestampCount } from './timestamp-count.js';
 
 const encoder = new TextEncoder();
 const MASK_128 = (1n << 128n) - 1n;
@@ -42,10 +38,9 @@ function validity(values: readonly DuckDBValue[]): Validity {
 function rawBigint(value: DuckDBValue): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') return BigInt(value);
-  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimeValue) return value.micros;
-  if (value instanceof DuckDBTimestampSecondsValue) return value.seconds;
-  if (value instanceof DuckDBTimestampMillisecondsValue) return value.millis;
-  if (value instanceof DuckDBTimestampNanosecondsValue) return value.nanos;
+  const stamp = timestampCount(value);
+  if (stamp !== undefined) return stamp.count;
+  if (value instanceof DuckDBTimeValue) return value.micros;
   if (value instanceof DuckDBDecimalValue) return value.value;
   if (value instanceof DuckDBDateValue) return BigInt(value.days);
   return 0n;

@@ -23,17 +23,13 @@ import {
   DuckDBStructType,
   DuckDBStructValue,
   DuckDBTimeValue,
-  DuckDBTimestampMillisecondsValue,
-  DuckDBTimestampNanosecondsValue,
-  DuckDBTimestampSecondsValue,
-  DuckDBTimestampTZValue,
-  DuckDBTimestampValue,
   DuckDBTypeId,
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { shortestFloat32 } from './float32.js';
 import { formatDate, formatTimeOfDay, formatTimestampMicros } from './temporal-text.js';
+import { countToMicros, timestampCount } from './timestamp-count.js';
 
 /** A value of a result row. */
 export type SqlValue = null | boolean | number | bigint | string | Uint8Array | SqlValue[] | { [field: string]: SqlValue };
@@ -59,28 +55,9 @@ function infinityText(isFinite: boolean, sign: bigint | number): string | undefi
 }
 
 function timestampText(value: DuckDBValue, suffix: string): string {
-  let micros: bigint;
-  if (value instanceof DuckDBTimestampValue || value instanceof DuckDBTimestampTZValue) {
-    const inf = infinityText(value.isFinite, value.micros);
-    if (inf !== undefined) return inf;
-    micros = value.micros;
-  } else if (value instanceof DuckDBTimestampSecondsValue) {
-    const inf = infinityText(value.isFinite, value.seconds);
-    if (inf !== undefined) return inf;
-    micros = value.seconds * 1_000_000n;
-  } else if (value instanceof DuckDBTimestampMillisecondsValue) {
-    const inf = infinityText(value.isFinite, value.millis);
-    if (inf !== undefined) return inf;
-    micros = value.millis * 1000n;
-  } else if (value instanceof DuckDBTimestampNanosecondsValue) {
-    const inf = infinityText(value.isFinite, value.nanos);
-    if (inf !== undefined) return inf;
-    // Floor, not truncate, so that pre-1970 values keep the right second.
-    micros = value.nanos / 1000n - (value.nanos % 1000n < 0n ? 1n : 0n);
-  } else {
-    return String(value);
-  }
-  return formatTimestampMicros(micros) + suffix;
+  const stamp = timestampCount(value);
+  if (stamp === undefined) return String(value);
+  return infinityText(stamp.isFinite, stamp.count) ?? formatTimestampMicros(countToMicros(stamp)) + suffix;
 }
 
 const asText: Convert = (value) => String(value);

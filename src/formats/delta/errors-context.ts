@@ -24,6 +24,11 @@ export function whereContext(where: LogWhere, extra: Record<string, unknown> = {
   return context;
 }
 
+/** NOT_FOUND for a table root without any versioned `_delta_log` file. */
+export function noTableError(table: string): LochError {
+  return new LochError('NOT_FOUND', `delta: no Delta table at ${table}: _delta_log is missing or empty`, { context: { table } });
+}
+
 /** Builds a LochError whose message is "<subsystem>: table T version V[ line L]: <detail>". */
 export function logError(
   code: ErrorCode,

@@ -1,13 +1,15 @@
 import { LochError } from '../../core/errors.js';
 import type { ObjectStore } from '../../storage/object-store.js';
+import { noTableError } from './errors-context.js';
 import { commitTimestamp, findCommitInfo } from './log/commit-read.js';
 import { LOG_READ_CONCURRENCY, mapLimit } from './log/concurrency.js';
 import { listLogFiles } from './log/listing.js';
 import type { LogFileRef } from './log/listing.js';
-import type { CommitInfo } from './spec/actions.js';
+import { COMMIT_PROVENANCE_FIELDS } from './spec/actions.js';
+import type { CommitInfo, CommitProvenance } from './spec/actions.js';
 
-/** One row of DESCRIBE HISTORY. */
-export interface HistoryEntry {
+/** One row of DESCRIBE HISTORY: the commit's provenance fields where recorded, and these. */
+export interface HistoryEntry extends CommitProvenance {
   readonly version: number;
   /** ms: in-commit timestamp, else commitInfo.timestamp, else the commit file's mtime. */
   readonly timestamp: number;
@@ -15,15 +17,6 @@ export interface HistoryEntry {
   readonly operation: string;
   readonly operationParameters: Readonly<Record<string, unknown>>;
   readonly operationMetrics: Readonly<Record<string, unknown>>;
-  readonly userId?: string;
-  readonly userName?: string;
-  readonly engineInfo?: string;
-  readonly clientVersion?: string;
-  readonly isBlindAppend?: boolean;
-  readonly readVersion?: number;
-  readonly isolationLevel?: string;
-  /** User-provided commit message. */
-  readonly userMetadata?: string;
   /** The whole commitInfo as written (empty object when the commit has none). */
   readonly commitInfo: Readonly<Record<string, unknown>>;
 }
@@ -42,8 +35,7 @@ function toEntry(ref: LogFileRef, info: CommitInfo | undefined): HistoryEntry {
     operationMetrics: info?.operationMetrics ?? {},
     commitInfo: info?.raw ?? {},
   };
-  const optional = ['userId', 'userName', 'engineInfo', 'clientVersion', 'isBlindAppend', 'readVersion', 'isolationLevel', 'userMetadata'] as const;
-  for (const key of optional) {
+  for (const key of Object.keys(COMMIT_PROVENANCE_FIELDS) as (keyof CommitProvenance)[]) {
     if (info?.[key] !== undefined) entry[key] = info[key];
   }
   return entry as unknown as HistoryEntry;
@@ -61,7 +53,7 @@ export async function readHistory(store: ObjectStore, table: string, opts: ReadH
     throw new LochError('INVALID_ARGUMENT', `delta history: table ${table}: limit ${limit} must be a non-negative integer`, { context: { table } });
   }
   const listing = await listLogFiles(store);
-  if (listing.empty) throw new LochError('NOT_FOUND', `delta: no Delta table at ${table}: _delta_log is missing or empty`, { context: { table } });
+  if (listing.empty) throw noTableError(table);
   const refs = [...listing.commits.values()].sort((a, b) => b.version - a.version).slice(0, limit ?? Infinity);
   return mapLimit(refs, LOG_READ_CONCURRENCY, async (ref) => {
     const bytes = await store.get(ref.key);

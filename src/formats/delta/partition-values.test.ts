@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLochError } from '../../core/errors.js';
 import { toHex } from '../../core/bytes.js';
 import type { LiteralValue } from '../../expr/nodes.js';
 import type { DataType, StructType } from '../../expr/types.js';
@@ -13,19 +12,11 @@ import {
   parsePartitionValues,
   parseTimestampText,
 } from './partition-values.js';
-import { DELTA_TESTDATA, latestMetadata, readLogActions } from './deletion-vectors/test-support/log-actions.js';
-import { schemaFromJson } from './deletion-vectors/test-support/schema-from-json.js';
+import { parseDeltaSchema } from './spec/schema.js';
+import { DELTA_TESTDATA, latestMetadata, readLogActions } from './test-support/corpus.js';
+import { thrown } from './test-support/errors.js';
 
 const where = { column: 'c', table: 't', file: 'f.parquet' };
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isLochError(error) ? error.code : 'not a LochError';
-  }
-  return undefined;
-}
 
 /** The canonical JSON form of the corpus' expected files (README "How values are written"). */
 function canonical(value: LiteralValue, type: DataType): unknown {
@@ -46,7 +37,7 @@ function canonical(value: LiteralValue, type: DataType): unknown {
 /** Checks every live add's partition values of a table against its expected rows. */
 function checkTable(table: string): number {
   const meta = latestMetadata(table)!;
-  const schema = schemaFromJson(meta.schemaString);
+  const schema = parseDeltaSchema(meta.schemaString, { table, version: 0 });
   const expected = JSON.parse(readFileSync(path.join(DELTA_TESTDATA, `${table}.expected.json`), 'utf8')) as {
     active_files_latest: Array<{ path: string }>;
     latest: { rows: Array<Record<string, unknown>> };
@@ -93,17 +84,17 @@ describe('parsePartitionValue', () => {
 
   it('reads numbers by type with range checks', () => {
     expect(parsePartitionValue('-128', primitive('byte'), where)).toBe(-128);
-    expect(codeOf(() => parsePartitionValue('128', primitive('byte'), where))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('128', primitive('byte'), where)).code).toBe('CORRUPT_DATA');
     expect(parsePartitionValue('2147483647', primitive('integer'), where)).toBe(2147483647);
     expect(parsePartitionValue('-9223372036854775808', primitive('long'), where)).toBe(-9223372036854775808n);
-    expect(codeOf(() => parsePartitionValue('9223372036854775808', primitive('long'), where))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('9223372036854775808', primitive('long'), where)).code).toBe('CORRUPT_DATA');
     expect(parsePartitionValue('1.1', primitive('float'), where)).toBe(Math.fround(1.1));
     expect(parsePartitionValue('-1.5E-3', primitive('double'), where)).toBe(-0.0015);
     expect(parsePartitionValue('NaN', primitive('double'), where)).toBeNaN();
     expect(parsePartitionValue('-Infinity', primitive('float'), where)).toBe(Number.NEGATIVE_INFINITY);
-    expect(codeOf(() => parsePartitionValue('0x10', primitive('double'), where))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => parsePartitionValue(' 1', primitive('integer'), where))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => parsePartitionValue('1.0', primitive('integer'), where))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('0x10', primitive('double'), where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue(' 1', primitive('integer'), where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('1.0', primitive('integer'), where)).code).toBe('CORRUPT_DATA');
   });
 
   it('normalises decimals to exactly `scale` fraction digits', () => {
@@ -116,9 +107,9 @@ describe('parsePartitionValue', () => {
       '12345678901234567890.123456789012345678',
     );
     expect(parsePartitionValue('1.500', decimal(3, 1), where)).toBe('1.5');
-    expect(codeOf(() => parsePartitionValue('1.55', decimal(3, 1), where))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => parsePartitionValue('1000', decimal(5, 2), where))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => parsePartitionValue('1.2.3', decimal(5, 2), where))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('1.55', decimal(3, 1), where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('1000', decimal(5, 2), where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('1.2.3', decimal(5, 2), where)).code).toBe('CORRUPT_DATA');
   });
 
   it('rounds decimal statistics outward on request', () => {
@@ -133,10 +124,10 @@ describe('parsePartitionValue', () => {
 
   it('reads dates, booleans and binary', () => {
     expect(parsePartitionValue('2020-02-29', primitive('date'), where)).toBe('2020-02-29');
-    expect(codeOf(() => parsePartitionValue('2021-02-29', primitive('date'), where))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => parsePartitionValue('2021-1-1', primitive('date'), where))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('2021-02-29', primitive('date'), where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('2021-1-1', primitive('date'), where)).code).toBe('CORRUPT_DATA');
     expect(parsePartitionValue('TRUE', primitive('boolean'), where)).toBe(true);
-    expect(codeOf(() => parsePartitionValue('yes', primitive('boolean'), where))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('yes', primitive('boolean'), where)).code).toBe('CORRUPT_DATA');
     expect(parsePartitionValue('\u0001\u0002\u0003', primitive('binary'), where)).toEqual(new Uint8Array([1, 2, 3]));
   });
 
@@ -151,22 +142,18 @@ describe('parsePartitionValue', () => {
     expect(parsePartitionValue('1969-01-01 00:00:00', ts, where)).toBe(at('1969-01-01T00:00:00Z'));
     expect(parsePartitionValue('2020-01-01 08:09:10.001', ts, where)).toBe(at('2020-01-01T08:09:10.001Z'));
     expect(parsePartitionValue('2013-07-05 17:01:00.123456', primitive('timestamp_ntz'), where)).toBe(at('2013-07-05T17:01:00.123Z') + 456n);
-    expect(codeOf(() => parsePartitionValue('2013-07-05 17:01:00+02:00', primitive('timestamp_ntz'), where))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => parsePartitionValue('2013-07-05 25:01:00', ts, where))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('2013-07-05 17:01:00+02:00', primitive('timestamp_ntz'), where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parsePartitionValue('2013-07-05 25:01:00', ts, where)).code).toBe('CORRUPT_DATA');
     expect(parseTimestampText('0001-01-01 00:00:00', 'utc')).toBe(-62135596800000000n);
     expect(daysFromCivil(2000, 3, 1)).toBe(11017);
   });
 
   it('names table, file, column and value in errors', () => {
-    try {
-      parsePartitionValue('abc', primitive('integer'), where);
-      expect.unreachable();
-    } catch (error) {
-      expect(isLochError(error, 'CORRUPT_DATA')).toBe(true);
-      expect((error as Error).message).toBe('delta partition value: table t file f.parquet column c: cannot read "abc" as integer');
-    }
+    const error = thrown(() => parsePartitionValue('abc', primitive('integer'), where));
+    expect(error.code).toBe('CORRUPT_DATA');
+    expect(error.message).toBe('delta partition value: table t file f.parquet column c: cannot read "abc" as integer');
     const nested: DataType = { kind: 'array', element: primitive('integer'), containsNull: true };
-    expect(codeOf(() => parsePartitionValue('1', nested, where))).toBe('PROTOCOL_VIOLATION');
+    expect(thrown(() => parsePartitionValue('1', nested, where)).code).toBe('PROTOCOL_VIOLATION');
   });
 
   it('looks partition values up by physical name and returns them by logical name', () => {
@@ -176,6 +163,6 @@ describe('parsePartitionValue', () => {
     };
     expect(parsePartitionValues({ 'col-1': 'acme' }, schema, ['Company Name'])).toEqual(new Map([['Company Name', 'acme']]));
     expect(parsePartitionValues({}, schema, ['Company Name'])).toEqual(new Map([['Company Name', null]]));
-    expect(codeOf(() => parsePartitionValues({}, schema, ['missing']))).toBe('PROTOCOL_VIOLATION');
+    expect(thrown(() => parsePartitionValues({}, schema, ['missing'])).code).toBe('PROTOCOL_VIOLATION');
   });
 });

@@ -1,38 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { LochError } from '../../core/errors.js';
+import { FixedClock } from '../../core/clock.js';
 import { classicCheckpointKey, commitKey, LAST_CHECKPOINT_KEY, multiPartCheckpointKey } from './log/log-files.js';
-import { DuckDbParquetReader } from './log/test-support/duckdb-parquet-reader.js';
+import { latestVersion, loadDeltaSnapshot, readCommitActions } from './snapshot.js';
+import { DuckDbParquetReader } from './test-support/duckdb-parquet-reader.js';
+import { rejection } from './test-support/errors.js';
 import {
   add,
   commitInfo,
+  deleteCommitsBefore,
+  logStore,
   metadata,
   parquetCheckpointBytes,
   protocol,
+  putObject,
   remove,
+  simpleLogStore,
   writeCommit,
   writeSimpleLog,
-} from './log/test-support/log-builder.js';
-import { MemoryStore } from './log/test-support/memory-store.js';
-import { latestVersion, loadDeltaSnapshot, readCommitActions } from './snapshot.js';
+} from './test-support/log-builder.js';
+import { RecordingStore } from './test-support/recording-store.js';
 
 const table = '/lake/t';
 const reader = new DuckDbParquetReader();
-
-async function failure(promise: Promise<unknown>): Promise<LochError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
-function simple(commits: number): MemoryStore {
-  const store = new MemoryStore();
-  writeSimpleLog(store, commits);
-  return store;
-}
 
 /** Parquet checkpoint rows for the state of writeSimpleLog at `version`. */
 function simpleState(version: number): Record<string, unknown>[] {
@@ -43,7 +32,7 @@ function simpleState(version: number): Record<string, unknown>[] {
 
 describe('loadDeltaSnapshot on hand-made logs', () => {
   it('loads the latest version and time-travels by version', async () => {
-    const store = simple(5);
+    const store = await simpleLogStore(5);
     const latest = await loadDeltaSnapshot(store, reader, { table });
     expect(latest.version).toBe(4);
     expect(latest.files.map((f) => f.path)).toEqual(['f0.parquet', 'f1.parquet', 'f2.parquet', 'f3.parquet', 'f4.parquet']);
@@ -56,9 +45,9 @@ describe('loadDeltaSnapshot on hand-made logs', () => {
   });
 
   it('starts from a parquet checkpoint and reads the commit at the checkpoint version for its timestamp', async () => {
-    const store = simple(8);
-    store.set(classicCheckpointKey(5), await parquetCheckpointBytes(reader, simpleState(5)));
-    store.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 5, size: 8 }));
+    const store = await simpleLogStore(8);
+    await putObject(store, classicCheckpointKey(5), await parquetCheckpointBytes(reader, simpleState(5)));
+    await putObject(store, LAST_CHECKPOINT_KEY, JSON.stringify({ version: 5, size: 8 }));
     const latest = await loadDeltaSnapshot(store, reader, { table });
     expect(latest.checkpointVersion).toBe(5);
     expect(latest.files).toHaveLength(8);
@@ -69,9 +58,9 @@ describe('loadDeltaSnapshot on hand-made logs', () => {
   });
 
   it('rejects a truncated commit with CORRUPT_DATA naming version and line', async () => {
-    const store = simple(3);
-    store.set(commitKey(2), '{"commitInfo":{"timestamp":1}}\n{"add":{"path":"x","partitionValu');
-    const error = await failure(loadDeltaSnapshot(store, reader, { table }));
+    const store = await simpleLogStore(3);
+    await putObject(store, commitKey(2), '{"commitInfo":{"timestamp":1}}\n{"add":{"path":"x","partitionValu');
+    const error = await rejection(loadDeltaSnapshot(store, reader, { table }));
     expect(error.code).toBe('CORRUPT_DATA');
     expect(error.message).toBe('delta log: table /lake/t version 2: line 2 is not valid JSON');
     // Earlier versions stay readable.
@@ -79,49 +68,49 @@ describe('loadDeltaSnapshot on hand-made logs', () => {
   });
 
   it('rejects garbled (non UTF-8) commit bytes', async () => {
-    const store = simple(2);
-    store.set(commitKey(1), new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x7d]));
-    expect((await failure(loadDeltaSnapshot(store, reader, { table }))).message).toMatch(/version 1: commit file is not valid UTF-8/);
+    const store = await simpleLogStore(2);
+    await putObject(store, commitKey(1), new Uint8Array([0x7b, 0x22, 0xc3, 0x28, 0x7d]));
+    expect((await rejection(loadDeltaSnapshot(store, reader, { table }))).message).toMatch(/version 1: commit file is not valid UTF-8/);
   });
 
   it('falls back to an older complete checkpoint when a multi-part one misses a part', async () => {
-    const store = simple(25);
-    store.set(classicCheckpointKey(10), await parquetCheckpointBytes(reader, simpleState(10)));
-    store.set(multiPartCheckpointKey(20, 1, 2), await parquetCheckpointBytes(reader, simpleState(20).slice(0, 5)));
-    store.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 20, parts: 2 }));
+    const store = await simpleLogStore(25);
+    await putObject(store, classicCheckpointKey(10), await parquetCheckpointBytes(reader, simpleState(10)));
+    await putObject(store, multiPartCheckpointKey(20, 1, 2), await parquetCheckpointBytes(reader, simpleState(20).slice(0, 5)));
+    await putObject(store, LAST_CHECKPOINT_KEY, JSON.stringify({ version: 20, parts: 2 }));
     const snapshot = await loadDeltaSnapshot(store, reader, { table });
     expect(snapshot.checkpointVersion).toBe(10);
     expect(snapshot.files).toHaveLength(25);
-    for (let v = 0; v < 11; v++) store.remove(commitKey(v));
-    store.remove(classicCheckpointKey(10));
-    const error = await failure(loadDeltaSnapshot(store, reader, { table }));
+    await deleteCommitsBefore(store, 11);
+    await store.delete(classicCheckpointKey(10));
+    const error = await rejection(loadDeltaSnapshot(store, reader, { table }));
     expect(error.code).toBe('PROTOCOL_VIOLATION');
     expect(error.message).toMatch(/no complete checkpoint at or before it and commit 0 is missing/);
   });
 
   it('rejects a log with a gap, naming the missing version', async () => {
-    const store = simple(6);
-    store.remove(commitKey(3));
-    const error = await failure(loadDeltaSnapshot(store, reader, { table }));
+    const store = await simpleLogStore(6);
+    await store.delete(commitKey(3));
+    const error = await rejection(loadDeltaSnapshot(store, reader, { table }));
     expect(error.code).toBe('PROTOCOL_VIOLATION');
     expect(error.message).toMatch(/commit 3 is missing/);
   });
 
   it('refuses unsupported reader features and checks partition columns', async () => {
-    const store = new MemoryStore();
-    writeCommit(store, 0, [protocol(3, 7, { reader: ['catalogManaged'], writer: ['catalogManaged'] }), metadata()]);
-    expect((await failure(loadDeltaSnapshot(store, reader, { table }))).message).toBe(
+    const store = logStore();
+    await writeCommit(store, 0, [protocol(3, 7, { reader: ['catalogManaged'], writer: ['catalogManaged'] }), metadata()]);
+    expect((await rejection(loadDeltaSnapshot(store, reader, { table }))).message).toBe(
       "delta protocol: table /lake/t version 0 requires reader feature 'catalogManaged', which Loch does not support",
     );
     // Like the golden table deltalog-invalid-protocol-version: Protocol(99) with a schemaless Metadata().
-    const v99 = new MemoryStore();
-    v99.set(commitKey(0), '{"protocol":{"minReaderVersion":99,"minWriterVersion":7}}\n{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"partitionColumns":[],"configuration":{}}}\n');
-    const tooNew = await failure(loadDeltaSnapshot(v99, reader, { table }));
+    const v99 = logStore();
+    await putObject(v99, commitKey(0), '{"protocol":{"minReaderVersion":99,"minWriterVersion":7}}\n{"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"partitionColumns":[],"configuration":{}}}\n');
+    const tooNew = await rejection(loadDeltaSnapshot(v99, reader, { table }));
     expect(tooNew.code).toBe('UNSUPPORTED_FEATURE');
     expect(tooNew.message).toMatch(/requires reader version 99/);
-    const bad = new MemoryStore();
-    writeCommit(bad, 0, [protocol(), metadata({ partitionColumns: ['nope'] })]);
-    expect((await failure(loadDeltaSnapshot(bad, reader, { table }))).code).toBe('PROTOCOL_VIOLATION');
+    const bad = logStore();
+    await writeCommit(bad, 0, [protocol(), metadata({ partitionColumns: ['nope'] })]);
+    expect((await rejection(loadDeltaSnapshot(bad, reader, { table }))).code).toBe('PROTOCOL_VIOLATION');
   });
 
   it('applies column mapping from the table properties', async () => {
@@ -129,80 +118,81 @@ describe('loadDeltaSnapshot on hand-made logs', () => {
       type: 'struct',
       fields: [{ name: 'Id', type: 'long', nullable: true, metadata: { 'delta.columnMapping.id': 1, 'delta.columnMapping.physicalName': 'col-1' } }],
     });
-    const store = new MemoryStore();
-    writeCommit(store, 0, [protocol(2, 5), metadata({ schema, configuration: { 'delta.columnMapping.mode': 'name' } }), add('a', { partitionValues: {} })]);
+    const store = logStore();
+    await writeCommit(store, 0, [protocol(2, 5), metadata({ schema, configuration: { 'delta.columnMapping.mode': 'name' } }), add('a', { partitionValues: {} })]);
     const snapshot = await loadDeltaSnapshot(store, reader, { table });
     expect(snapshot.columnMapping).toBe('name');
     expect(snapshot.schema.fields[0]).toMatchObject({ name: 'Id', physicalName: 'col-1', fieldId: 1 });
   });
 
   it('uses in-commit timestamps when enabled, commitInfo.timestamp otherwise, file mtime last', async () => {
-    const ict = new MemoryStore();
-    writeCommit(ict, 0, [commitInfo({ timestamp: 5, inCommitTimestamp: 777 }), protocol(), metadata({ configuration: { 'delta.enableInCommitTimestamps': 'true' } })]);
+    const ict = logStore();
+    await writeCommit(ict, 0, [commitInfo({ timestamp: 5, inCommitTimestamp: 777 }), protocol(), metadata({ configuration: { 'delta.enableInCommitTimestamps': 'true' } })]);
     const withIct = await loadDeltaSnapshot(ict, reader, { table });
     expect(withIct.inCommitTimestamps).toBe(true);
     expect(withIct.timestamp).toBe(777);
-    const bare = new MemoryStore();
-    writeCommit(bare, 0, [protocol(), metadata()], 123_456);
+    const bare = logStore(new FixedClock(123_456));
+    await writeCommit(bare, 0, [protocol(), metadata()]);
     expect((await loadDeltaSnapshot(bare, reader, { table })).timestamp).toBe(123_456);
   });
 
   it('travels by timestamp to the latest commit at or before it', async () => {
-    const store = simple(5); // commitInfo timestamps 1000, 2000, ..., 5000
+    const store = await simpleLogStore(5); // commitInfo timestamps 1000, 2000, ..., 5000
     expect((await loadDeltaSnapshot(store, reader, { table, timestamp: 3500 })).version).toBe(2);
     expect((await loadDeltaSnapshot(store, reader, { table, timestamp: 3000 })).version).toBe(2);
     expect((await loadDeltaSnapshot(store, reader, { table, timestamp: 10_000 })).version).toBe(4);
-    const early = await failure(loadDeltaSnapshot(store, reader, { table, timestamp: 999 }));
+    const early = await rejection(loadDeltaSnapshot(store, reader, { table, timestamp: 999 }));
     expect(early.code).toBe('VERSION_NOT_AVAILABLE');
     expect(early.message).toMatch(/before the earliest available commit at 1970-01-01T00:00:01.000Z \(version 0\)/);
-    expect((await failure(loadDeltaSnapshot(store, reader, { table, version: 1, timestamp: 1 }))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(loadDeltaSnapshot(store, reader, { table, version: 1, timestamp: 1 }))).code).toBe('INVALID_ARGUMENT');
   });
 
   it('travels by timestamp using file mtimes when commits carry no timestamps', async () => {
-    const store = new MemoryStore();
-    writeCommit(store, 0, [protocol(), metadata(), add('a')], 10_000);
-    writeCommit(store, 1, [add('b')], 20_000);
-    writeCommit(store, 2, [remove('a')], 30_000);
+    const store = logStore(new FixedClock(10_000, 10_000)); // commits written at 10 s, 20 s, 30 s
+    await writeCommit(store, 0, [protocol(), metadata(), add('a')]);
+    await writeCommit(store, 1, [add('b')]);
+    await writeCommit(store, 2, [remove('a')]);
     expect((await loadDeltaSnapshot(store, reader, { table, timestamp: 25_000 })).version).toBe(1);
   });
 });
 
 describe('readCommitActions', () => {
   it('returns the actions and the commit timestamp', async () => {
-    const store = simple(3);
+    const store = await simpleLogStore(3);
     const { actions, timestamp } = await readCommitActions(store, table, 1);
     expect(actions.map((a) => a.kind)).toEqual(['commitInfo', 'add']);
     expect(timestamp).toBe(2000);
   });
 
   it('falls back to the file mtime and reports missing commits', async () => {
-    const store = new MemoryStore();
-    writeCommit(store, 0, [protocol(), metadata()], 42_000);
+    const store = logStore(new FixedClock(42_000));
+    await writeCommit(store, 0, [protocol(), metadata()]);
     expect((await readCommitActions(store, table, 0)).timestamp).toBe(42_000);
-    const error = await failure(readCommitActions(store, table, 1));
+    const error = await rejection(readCommitActions(store, table, 1));
     expect(error.code).toBe('VERSION_NOT_AVAILABLE');
   });
 });
 
 describe('large logs', () => {
   it('reads only the commits after the checkpoint named by _last_checkpoint (10,000 commits, checkpoint every 100)', async () => {
-    const store = simple(10_000);
+    const store = new RecordingStore();
+    await writeSimpleLog(store, 10_000);
     const last = await parquetCheckpointBytes(reader, simpleState(9_900));
-    for (let v = 100; v < 9_900; v += 100) store.set(classicCheckpointKey(v), 'never read');
-    store.set(classicCheckpointKey(9_900), last);
-    store.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 9_900 }));
+    for (let v = 100; v < 9_900; v += 100) await putObject(store, classicCheckpointKey(v), 'never read');
+    await putObject(store, classicCheckpointKey(9_900), last);
+    await putObject(store, LAST_CHECKPOINT_KEY, JSON.stringify({ version: 9_900 }));
     const snapshot = await loadDeltaSnapshot(store, reader, { table });
     expect(snapshot.version).toBe(9_999);
     expect(snapshot.files).toHaveLength(10_000);
-    expect(store.listStartAfter).toEqual(['_delta_log/00000000000000009900']);
-    const commitReads = store.getKeys.filter((k) => k.endsWith('.json'));
+    expect(store.listings).toEqual(['_delta_log/00000000000000009900']);
+    const commitReads = store.gets.filter((k) => k.endsWith('.json'));
     expect(commitReads).toHaveLength(99);
-    expect(store.getKeys.filter((k) => k.includes('checkpoint.parquet'))).toEqual([classicCheckpointKey(9_900)]);
+    expect(store.gets.filter((k) => k.includes('checkpoint.parquet'))).toEqual([classicCheckpointKey(9_900)]);
   });
 
   it('reads commits concurrently with bounded parallelism when there is no checkpoint', async () => {
-    const store = simple(2_000);
-    store.getDelayMs = 1;
+    const store = new RecordingStore(1);
+    await writeSimpleLog(store, 2_000);
     const snapshot = await loadDeltaSnapshot(store, reader, { table });
     expect(snapshot.files).toHaveLength(2_000);
     expect(store.maxInFlight).toBeGreaterThan(8);
@@ -210,7 +200,7 @@ describe('large logs', () => {
   });
 
   it('loads 10,000 small commits without a checkpoint', async () => {
-    const store = simple(10_000);
+    const store = await simpleLogStore(10_000);
     const snapshot = await loadDeltaSnapshot(store, reader, { table });
     expect(snapshot.version).toBe(9_999);
     expect(snapshot.files).toHaveLength(10_000);

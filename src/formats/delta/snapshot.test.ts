@@ -4,12 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { isLochError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
 import { typeToString } from '../../expr/types.js';
-import { DuckDbParquetReader } from './log/test-support/duckdb-parquet-reader.js';
-import { LocalFolderStore } from './log/test-support/local-folder-store.js';
 import { loadDeltaSnapshot, readCommitActions } from './snapshot.js';
 import type { DeltaSnapshot } from './snapshot.js';
-
-const CORPUS = '/work/shared/testdata/delta';
+import { DELTA_TESTDATA, corpusStore } from './test-support/corpus.js';
+import { DuckDbParquetReader } from './test-support/duckdb-parquet-reader.js';
 
 interface ExpectedColumn {
   name: string;
@@ -40,20 +38,16 @@ interface Expected {
   domain_metadata_latest?: Record<string, string>;
 }
 
-const tables = existsSync(CORPUS)
-  ? readdirSync(CORPUS)
+const tables = existsSync(DELTA_TESTDATA)
+  ? readdirSync(DELTA_TESTDATA)
       .filter((name) => name.endsWith('.expected.json'))
-      .map((name) => JSON.parse(readFileSync(join(CORPUS, name), 'utf8')) as Expected)
+      .map((name) => JSON.parse(readFileSync(join(DELTA_TESTDATA, name), 'utf8')) as Expected)
   : [];
 
 const parquet = new DuckDbParquetReader();
 
-function open(table: string): LocalFolderStore {
-  return new LocalFolderStore(join(CORPUS, table));
-}
-
 function load(table: string, version?: number): Promise<DeltaSnapshot> {
-  return loadDeltaSnapshot(open(table), parquet, version === undefined ? { table } : { table, version });
+  return loadDeltaSnapshot(corpusStore(table), parquet, version === undefined ? { table } : { table, version });
 }
 
 /** The error code each negative table's `expect_error.kind` calls for. */
@@ -174,7 +168,7 @@ describe('Delta corpus: commit timestamps', () => {
   it('uses commitInfo.timestamp for tables without in-commit timestamps', async () => {
     const table = 'golden-time-travel-start-start20-start40';
     const snapshot = await load(table, 1);
-    const { timestamp } = await readCommitActions(open(table), table, 1);
+    const { timestamp } = await readCommitActions(corpusStore(table), table, 1);
     expect(snapshot.timestamp).toBe(timestamp);
     expect(snapshot.commitInfo?.operation).toBe('WRITE');
   });

@@ -7,8 +7,8 @@ import type { DataType, StructField, StructType } from '../../expr/types.js';
 import { decimal, field, primitive } from '../../expr/types.js';
 import { parseDecimalText, parseTimestampText } from './partition-values.js';
 import { parseFileStats, parseJsonExact, stringUpperBound } from './stats.js';
-import { DELTA_TESTDATA, corpusTables, latestMetadata, readLogActions } from './deletion-vectors/test-support/log-actions.js';
-import { schemaFromJson } from './deletion-vectors/test-support/schema-from-json.js';
+import { parseDeltaSchema } from './spec/schema.js';
+import { DELTA_TESTDATA, corpusTables, latestMetadata, readLogActions } from './test-support/corpus.js';
 
 const schema: StructType = {
   kind: 'struct',
@@ -201,7 +201,7 @@ describe('parseFileStats on the test corpus', () => {
       const rows = expected.latest?.rows;
       const meta = latestMetadata(table);
       if (!rows || !meta || !expected.active_files_latest) continue;
-      const schema = schemaFromJson(meta.schemaString);
+      const schema = parseDeltaSchema(meta.schemaString, { table, version: 0 });
       const live = new Map(expected.active_files_latest.map((f) => [f.path, f]));
       const stats: FileStats[] = [];
       for (const { action } of readLogActions(table)) {

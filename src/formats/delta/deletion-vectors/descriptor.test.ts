@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isLochError } from '../../../core/errors.js';
+import { thrown } from '../test-support/errors.js';
 import { dvUniqueId, resolveDvLocation } from './descriptor.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isLochError(error) ? error.code : 'not a LochError';
-  }
-  return undefined;
-}
 
 describe('deletion vector descriptor', () => {
   it('derives the unique id with and without offset', () => {
@@ -55,19 +46,19 @@ describe('deletion vector descriptor', () => {
     expect(inline.kind === 'inline' && inline.bytes.length).toBe(40);
     const padded = resolveDvLocation({ storageType: 'i', pathOrInlineDv: 'HelloWorld', sizeInBytes: 6, cardinality: 1 });
     expect(padded.kind === 'inline' && padded.bytes.length).toBe(6);
-    expect(codeOf(() => resolveDvLocation({ storageType: 'i', pathOrInlineDv: 'HelloWorld', sizeInBytes: 9, cardinality: 1 }))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => resolveDvLocation({ storageType: 'i', pathOrInlineDv: 'HelloWorld', sizeInBytes: 4, cardinality: 1 }))).toBe('CORRUPT_DATA');
+    expect(thrown(() => resolveDvLocation({ storageType: 'i', pathOrInlineDv: 'HelloWorld', sizeInBytes: 9, cardinality: 1 })).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => resolveDvLocation({ storageType: 'i', pathOrInlineDv: 'HelloWorld', sizeInBytes: 4, cardinality: 1 })).code).toBe('CORRUPT_DATA');
   });
 
   it('rejects malformed descriptors', () => {
-    expect(codeOf(() => resolveDvLocation({ storageType: 'x', pathOrInlineDv: '', sizeInBytes: 1, cardinality: 1 }))).toBe('UNSUPPORTED_FEATURE');
-    expect(codeOf(() => resolveDvLocation({ storageType: 'u', pathOrInlineDv: 'short', sizeInBytes: 1, cardinality: 1 }))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => resolveDvLocation({ storageType: 'u', pathOrInlineDv: 'ab"-aqEH.-t@S}K{vb[*k^', sizeInBytes: 1, cardinality: 1 }))).toBe(
+    expect(thrown(() => resolveDvLocation({ storageType: 'x', pathOrInlineDv: '', sizeInBytes: 1, cardinality: 1 })).code).toBe('UNSUPPORTED_FEATURE');
+    expect(thrown(() => resolveDvLocation({ storageType: 'u', pathOrInlineDv: 'short', sizeInBytes: 1, cardinality: 1 })).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => resolveDvLocation({ storageType: 'u', pathOrInlineDv: 'ab"-aqEH.-t@S}K{vb[*k^', sizeInBytes: 1, cardinality: 1 })).code).toBe(
       'CORRUPT_DATA',
     );
-    expect(codeOf(() => resolveDvLocation({ storageType: 'u', pathOrInlineDv: 'vBn[lx{q8@P<9BNH/isA', sizeInBytes: -1, cardinality: 1 }))).toBe(
+    expect(thrown(() => resolveDvLocation({ storageType: 'u', pathOrInlineDv: 'vBn[lx{q8@P<9BNH/isA', sizeInBytes: -1, cardinality: 1 })).code).toBe(
       'CORRUPT_DATA',
     );
-    expect(codeOf(() => resolveDvLocation({ storageType: 'p', pathOrInlineDv: 'bad%zz', sizeInBytes: 1, cardinality: 1 }))).toBe('CORRUPT_DATA');
+    expect(thrown(() => resolveDvLocation({ storageType: 'p', pathOrInlineDv: 'bad%zz', sizeInBytes: 1, cardinality: 1 })).code).toBe('CORRUPT_DATA');
   });
 });

@@ -1,15 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { LochError, isLochError } from '../../../core/errors.js';
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../../storage/memory/memory-store.js';
+import { corpusStore, corpusTables, readLogActions } from '../test-support/corpus.js';
+import { rejection } from '../test-support/errors.js';
 import { crc32 } from './crc32.js';
 import type { DeletionVectorDescriptor } from './descriptor.js';
 import { readDeletionVector } from './read.js';
 import { serializeRoaringBitmapArray } from './roaring-array.js';
 import { encodeZ85 } from './z85.js';
-import { ReadOnlyFolderStore } from './test-support/read-only-folder-store.js';
-import { DELTA_TESTDATA as TESTDATA, corpusTables, readLogActions } from './test-support/log-actions.js';
 
 interface FoundDv {
   readonly table: string;
@@ -44,18 +41,8 @@ function corpusDeletionVectors(): FoundDv[] {
 }
 
 async function read(table: string, dv: DeletionVectorDescriptor, file = 'part-0.parquet'): Promise<number[]> {
-  const rows = await readDeletionVector(dv, { store: new ReadOnlyFolderStore(path.join(TESTDATA, table)), table, file });
+  const rows = await readDeletionVector(dv, { store: corpusStore(table), table, file });
   return [...rows.positions];
-}
-
-async function failure(promise: Promise<unknown>): Promise<LochError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLochError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('readDeletionVector on the test corpus', () => {
@@ -69,7 +56,7 @@ describe('readDeletionVector on the test corpus', () => {
   it('decodes every DV with the cardinality the log states, positions inside the file', async () => {
     for (const found of all) {
       const rows = await readDeletionVector(found.dv, {
-        store: new ReadOnlyFolderStore(path.join(TESTDATA, found.table)),
+        store: corpusStore(found.table),
         table: found.table,
         file: found.path,
       });
@@ -96,16 +83,6 @@ describe('readDeletionVector on the test corpus', () => {
   });
 });
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'loch-dv-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('readDeletionVector failures', () => {
   const uuidName = 'deletion_vector_61d16c75-6994-46b7-a15b-8b538852e50e.bin';
   const descriptor = (over: Partial<DeletionVectorDescriptor> = {}): DeletionVectorDescriptor => ({
@@ -117,8 +94,8 @@ describe('readDeletionVector failures', () => {
     ...over,
   });
 
-  function dvFile(positions: number[], tweak: (file: Uint8Array, size: number) => void = () => {}): { dir: string; size: number } {
-    const dir = tempDir();
+  /** A table root holding one DV file of `positions` (after `tweak`), and the bitmap's size. */
+  async function dvFile(positions: number[], tweak: (file: Uint8Array, size: number) => void = () => {}): Promise<{ store: MemoryStore; size: number }> {
     const bitmap = serializeRoaringBitmapArray(positions);
     const file = new Uint8Array(1 + 4 + bitmap.length + 4);
     const view = new DataView(file.buffer);
@@ -127,72 +104,70 @@ describe('readDeletionVector failures', () => {
     file.set(bitmap, 5);
     view.setUint32(5 + bitmap.length, crc32(bitmap), false);
     tweak(file, bitmap.length);
-    writeFileSync(path.join(dir, uuidName), file);
-    return { dir, size: bitmap.length };
+    const store = new MemoryStore('dv-table');
+    await store.put(uuidName, file);
+    return { store, size: bitmap.length };
   }
 
-  const opts = (dir: string) => ({ store: new ReadOnlyFolderStore(dir), table: 't1', file: 'part-7.parquet' });
+  const opts = (store: MemoryStore = new MemoryStore('empty-table')) => ({ store, table: 't1', file: 'part-7.parquet' });
 
   it('reads a DV file it wrote itself', async () => {
-    const { dir, size } = dvFile([2, 5]);
-    const rows = await readDeletionVector(descriptor({ sizeInBytes: size }), opts(dir));
+    const { store, size } = await dvFile([2, 5]);
+    const rows = await readDeletionVector(descriptor({ sizeInBytes: size }), opts(store));
     expect([...rows.positions]).toEqual([2, 5]);
   });
 
   it('reports a checksum mismatch with table, file and both checksums', async () => {
-    const { dir, size } = dvFile([2, 5], (file, n) => (file[5 + n + 3] = file[5 + n + 3]! ^ 0xff));
-    const error = await failure(readDeletionVector(descriptor({ sizeInBytes: size }), opts(dir)));
+    const { store, size } = await dvFile([2, 5], (file, n) => (file[5 + n + 3] = file[5 + n + 3]! ^ 0xff));
+    const error = await rejection(readDeletionVector(descriptor({ sizeInBytes: size }), opts(store)));
     expect(error.code).toBe('CORRUPT_DATA');
     expect(error.message).toMatch(/^delta deletion vector: table t1 file part-7\.parquet: checksum mismatch \(expected 0x[0-9a-f]{8}, got 0x[0-9a-f]{8}\)$/);
   });
 
   it('rejects a wrong version byte, a size mismatch, truncation and a cardinality mismatch', async () => {
-    const badVersion = dvFile([2, 5], (file) => (file[0] = 2));
-    expect((await failure(readDeletionVector(descriptor({ sizeInBytes: badVersion.size }), opts(badVersion.dir)))).code).toBe('CORRUPT_DATA');
-    const good = dvFile([2, 5]);
-    const sizeMismatch = await failure(readDeletionVector(descriptor({ sizeInBytes: good.size - 1 }), opts(good.dir)));
+    const badVersion = await dvFile([2, 5], (file) => (file[0] = 2));
+    expect((await rejection(readDeletionVector(descriptor({ sizeInBytes: badVersion.size }), opts(badVersion.store)))).code).toBe('CORRUPT_DATA');
+    const good = await dvFile([2, 5]);
+    const sizeMismatch = await rejection(readDeletionVector(descriptor({ sizeInBytes: good.size - 1 }), opts(good.store)));
     expect(sizeMismatch.code).toBe('CORRUPT_DATA');
     expect(sizeMismatch.message).toContain('sizeInBytes');
-    const truncated = await failure(readDeletionVector(descriptor({ sizeInBytes: good.size + 10 }), opts(good.dir)));
+    const truncated = await rejection(readDeletionVector(descriptor({ sizeInBytes: good.size + 10 }), opts(good.store)));
     expect(truncated.message).toContain('truncated');
-    const cardinality = await failure(readDeletionVector(descriptor({ sizeInBytes: good.size, cardinality: 3 }), opts(good.dir)));
+    const cardinality = await rejection(readDeletionVector(descriptor({ sizeInBytes: good.size, cardinality: 3 }), opts(good.store)));
     expect(cardinality.code).toBe('CORRUPT_DATA');
     expect(cardinality.message).toContain('cardinality is 3 but the bitmap holds 2 rows');
   });
 
   it('turns a missing DV file into DATA_FILE_MISSING naming the DV path and the data file', async () => {
-    const dir = tempDir();
-    const error = await failure(readDeletionVector(descriptor({ sizeInBytes: 10 }), opts(dir)));
+    const error = await rejection(readDeletionVector(descriptor({ sizeInBytes: 10 }), opts()));
     expect(error.code).toBe('DATA_FILE_MISSING');
     expect(error.message).toContain(uuidName);
     expect(error.message).toContain('part-7.parquet');
   });
 
   it('propagates PATH_ESCAPE for DV paths that leave the table root', async () => {
-    const dir = tempDir();
-    const viaPrefix = await failure(readDeletionVector(descriptor({ pathOrInlineDv: `..${'vBn[lx{q8@P<9BNH/isA'}`, sizeInBytes: 10 }), opts(dir)));
+    const viaPrefix = await rejection(readDeletionVector(descriptor({ pathOrInlineDv: `..${'vBn[lx{q8@P<9BNH/isA'}`, sizeInBytes: 10 }), opts()));
     expect(viaPrefix.code).toBe('PATH_ESCAPE');
     expect(viaPrefix.message).toContain('escapes the table root');
-    const viaPath = await failure(readDeletionVector(descriptor({ storageType: 'p', pathOrInlineDv: '../outside.bin', sizeInBytes: 10 }), opts(dir)));
+    const viaPath = await rejection(readDeletionVector(descriptor({ storageType: 'p', pathOrInlineDv: '../outside.bin', sizeInBytes: 10 }), opts()));
     expect(viaPath.code).toBe('PATH_ESCAPE');
   });
 
   it('opens absolute paths through openAbsolute, and refuses them without it', async () => {
-    const { dir, size } = dvFile([1, 2]);
-    mkdirSync(path.join(dir, 'other'));
-    const url = `file://${dir}/${uuidName}`;
-    const abs = descriptor({ storageType: 'p', pathOrInlineDv: url, sizeInBytes: size });
+    const elsewhere = await dvFile([1, 2]);
+    const url = `file:///elsewhere/${uuidName}`;
+    const abs = descriptor({ storageType: 'p', pathOrInlineDv: url, sizeInBytes: elsewhere.size });
     const seen: string[] = [];
     const rows = await readDeletionVector(abs, {
-      ...opts(path.join(dir, 'other')),
+      ...opts(),
       openAbsolute: (u) => {
         seen.push(u);
-        return { store: new ReadOnlyFolderStore(dir), key: uuidName };
+        return { store: elsewhere.store, key: uuidName };
       },
     });
     expect(seen).toEqual([url]);
     expect([...rows.positions]).toEqual([1, 2]);
-    expect((await failure(readDeletionVector(abs, opts(dir)))).code).toBe('UNSUPPORTED_FEATURE');
+    expect((await rejection(readDeletionVector(abs, opts(elsewhere.store)))).code).toBe('UNSUPPORTED_FEATURE');
   });
 
   it('decodes inline DVs without touching the store', async () => {
@@ -200,7 +175,7 @@ describe('readDeletionVector failures', () => {
     const padded = new Uint8Array(Math.ceil(bitmap.length / 4) * 4);
     padded.set(bitmap);
     const dv = { storageType: 'i', pathOrInlineDv: encodeZ85(padded), sizeInBytes: bitmap.length, cardinality: 2 };
-    const rows = await readDeletionVector(dv, opts('/nonexistent'));
+    const rows = await readDeletionVector(dv, opts());
     expect([...rows.positions]).toEqual([4, 8]);
   });
 });

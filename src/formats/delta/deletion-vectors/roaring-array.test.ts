@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import roaring from 'roaring';
-import { isLochError } from '../../../core/errors.js';
+import { thrown } from '../test-support/errors.js';
 import { decodeZ85 } from './z85.js';
 import { parseRoaringBitmapArray, portableBitmapSize, serializeRoaringBitmapArray } from './roaring-array.js';
 
 const { RoaringBitmap32 } = roaring;
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isLochError(error) ? error.code : 'not a LochError';
-  }
-  return undefined;
-}
 
 function sortedUnique(values: number[]): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
@@ -70,13 +61,13 @@ describe('RoaringBitmapArray', () => {
     const good = serializeRoaringBitmapArray([1, 2, 2 ** 32 + 7]);
     const wrongMagic = good.slice();
     wrongMagic[0] = 0;
-    expect(codeOf(() => parseRoaringBitmapArray(wrongMagic))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseRoaringBitmapArray(wrongMagic)).code).toBe('CORRUPT_DATA');
     for (const cut of [2, 11, 14, good.length - 1]) {
-      expect(codeOf(() => parseRoaringBitmapArray(good.subarray(0, cut)))).toBe('CORRUPT_DATA');
+      expect(thrown(() => parseRoaringBitmapArray(good.subarray(0, cut))).code).toBe('CORRUPT_DATA');
     }
     const trailing = new Uint8Array(good.length + 1);
     trailing.set(good);
-    expect(codeOf(() => parseRoaringBitmapArray(trailing))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseRoaringBitmapArray(trailing)).code).toBe('CORRUPT_DATA');
   });
 
   it('rejects bucket keys that are not ascending or put positions beyond 2^53', () => {
@@ -85,14 +76,14 @@ describe('RoaringBitmapArray', () => {
     const swapped = a.slice();
     swapped[12] = 2;
     swapped[12 + 4 + 18] = 1;
-    expect(codeOf(() => parseRoaringBitmapArray(swapped))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseRoaringBitmapArray(swapped)).code).toBe('CORRUPT_DATA');
     const huge = serializeRoaringBitmapArray([1]);
     new DataView(huge.buffer).setUint32(12, 2 ** 21, true);
-    expect(codeOf(() => parseRoaringBitmapArray(huge))).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseRoaringBitmapArray(huge)).code).toBe('CORRUPT_DATA');
   });
 
   it('rejects positions it cannot represent when serializing', () => {
-    expect(codeOf(() => serializeRoaringBitmapArray([-1]))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => serializeRoaringBitmapArray([1.5]))).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => serializeRoaringBitmapArray([-1])).code).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => serializeRoaringBitmapArray([1.5])).code).toBe('INVALID_ARGUMENT');
   });
 });

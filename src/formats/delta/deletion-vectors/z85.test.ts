@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isLochError } from '../../../core/errors.js';
+import { thrown } from '../test-support/errors.js';
 import { decodeZ85, encodeZ85 } from './z85.js';
 
 const HELLO = new Uint8Array([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b]);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isLochError(error) ? error.code : 'not a LochError';
-  }
-  return undefined;
-}
 
 describe('z85', () => {
   it('decodes and encodes the RFC 32 test vector', () => {
@@ -42,17 +33,17 @@ describe('z85', () => {
   });
 
   it('rejects invalid characters, lengths and overflowing chunks with CORRUPT_DATA', () => {
-    expect(codeOf(() => decodeZ85('Hello"orld'))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => decodeZ85('Hell'))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => decodeZ85('%%%%%'))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => decodeZ85('####0'))).toBe('CORRUPT_DATA');
-    expect(codeOf(() => decodeZ85('###40'))).toBe('CORRUPT_DATA'); // 4*85 > 255
-    expect(codeOf(() => decodeZ85('##093HelloWorld'))).toBe('CORRUPT_DATA'); // padding only at the end
-    expect(codeOf(() => decodeZ85('Hellé'))).toBe('CORRUPT_DATA');
+    expect(thrown(() => decodeZ85('Hello"orld')).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => decodeZ85('Hell')).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => decodeZ85('%%%%%')).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => decodeZ85('####0')).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => decodeZ85('###40')).code).toBe('CORRUPT_DATA'); // 4*85 > 255
+    expect(thrown(() => decodeZ85('##093HelloWorld')).code).toBe('CORRUPT_DATA'); // padding only at the end
+    expect(thrown(() => decodeZ85('Hellé')).code).toBe('CORRUPT_DATA');
     expect(decodeZ85('')).toEqual(new Uint8Array(0));
   });
 
   it('refuses to encode lengths that are not a multiple of 4', () => {
-    expect(codeOf(() => encodeZ85(new Uint8Array(3)))).toBe('INVALID_ARGUMENT');
+    expect(thrown(() => encodeZ85(new Uint8Array(3))).code).toBe('INVALID_ARGUMENT');
   });
 });

@@ -5,8 +5,8 @@ import type { Action } from '../spec/actions.js';
 import { canonicalPath, canonicalRoot } from './file-identity.js';
 import { replay } from './replay.js';
 import type { CommitData } from './replay.js';
-import { add, commitInfo, metadata, protocol, remove } from './test-support/log-builder.js';
-import type { JsonAction } from './test-support/log-builder.js';
+import { add, commitInfo, metadata, protocol, remove } from '../test-support/log-builder.js';
+import type { JsonAction } from '../test-support/log-builder.js';
 
 const table = '/lake/t';
 

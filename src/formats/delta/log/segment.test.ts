@@ -1,26 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { LochError } from '../../../core/errors.js';
 import { classicCheckpointKey, commitKey, compactionKey, LAST_CHECKPOINT_KEY, multiPartCheckpointKey, v2CheckpointKey } from './log-files.js';
 import { parseLastCheckpoint } from './last-checkpoint.js';
 import { listLogSegment } from './segment.js';
-import { writeSimpleLog } from './test-support/log-builder.js';
-import { MemoryStore } from './test-support/memory-store.js';
+import { rejection } from '../test-support/errors.js';
+import { deleteCommitsBefore, logStore, putObject, writeSimpleLog } from '../test-support/log-builder.js';
+import { RecordingStore } from '../test-support/recording-store.js';
 
 const table = '/lake/t';
 
-async function failure(promise: Promise<unknown>): Promise<LochError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
-function store(commits: number): MemoryStore {
-  const s = new MemoryStore();
-  writeSimpleLog(s, commits);
+/** A recording store holding commits 0..n-1, then the given objects. */
+async function store(commits: number, objects: Record<string, string> = {}): Promise<RecordingStore> {
+  const s = new RecordingStore();
+  await writeSimpleLog(s, commits);
+  for (const [key, content] of Object.entries(objects)) await putObject(s, key, content);
   return s;
 }
 
@@ -28,7 +20,7 @@ const versions = (seg: { commits: readonly { version: number }[] }) => seg.commi
 
 describe('listLogSegment', () => {
   it('takes all commits from 0 when there is no checkpoint', async () => {
-    const seg = await listLogSegment(store(4), { table });
+    const seg = await listLogSegment(await store(4), { table });
     expect(seg.version).toBe(3);
     expect(seg.checkpoint).toBeUndefined();
     expect(versions(seg)).toEqual([0, 1, 2, 3]);
@@ -36,9 +28,7 @@ describe('listLogSegment', () => {
   });
 
   it('starts from the newest complete checkpoint at or below the target', async () => {
-    const s = store(15);
-    s.set(classicCheckpointKey(5), 'cp5');
-    s.set(classicCheckpointKey(10), 'cp10');
+    const s = await store(15, { [classicCheckpointKey(5)]: 'cp5', [classicCheckpointKey(10)]: 'cp10' });
     const latest = await listLogSegment(s, { table });
     expect(latest.checkpoint).toMatchObject({ version: 10, kind: 'classic', files: [classicCheckpointKey(10)] });
     expect(versions(latest)).toEqual([11, 12, 13, 14]);
@@ -51,69 +41,63 @@ describe('listLogSegment', () => {
   });
 
   it('lists only from the _last_checkpoint version when the hint is good', async () => {
-    const s = store(30);
-    s.set(classicCheckpointKey(20), 'cp');
-    s.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 20, size: 3 }));
+    const s = await store(30, { [classicCheckpointKey(20)]: 'cp', [LAST_CHECKPOINT_KEY]: JSON.stringify({ version: 20, size: 3 }) });
     const seg = await listLogSegment(s, { table });
     expect(seg.listedFromVersion).toBe(20);
-    expect(s.listCalls).toBe(1);
-    expect(s.listStartAfter).toEqual(['_delta_log/00000000000000000020']);
+    expect(s.listings).toEqual(['_delta_log/00000000000000000020']);
     expect(versions(seg)).toEqual([21, 22, 23, 24, 25, 26, 27, 28, 29]);
   });
 
   it('falls back to a full listing when _last_checkpoint is empty or garbage', async () => {
     for (const content of ['', '{"version":', '{"size":3}', '[1]', '{"version":-1}']) {
-      const s = store(12);
-      s.set(classicCheckpointKey(10), 'cp');
-      s.set(LAST_CHECKPOINT_KEY, content);
+      const s = await store(12, { [classicCheckpointKey(10)]: 'cp', [LAST_CHECKPOINT_KEY]: content });
       const seg = await listLogSegment(s, { table });
       expect(seg.checkpoint?.version, JSON.stringify(content)).toBe(10);
-      expect(s.listStartAfter).toEqual([undefined]);
+      expect(s.listings).toEqual([undefined]);
     }
   });
 
   it('uses newer checkpoints than a stale hint, and falls back when the hinted checkpoint is gone', async () => {
-    const s = store(25);
-    s.set(classicCheckpointKey(10), 'cp10');
-    s.set(classicCheckpointKey(20), 'cp20');
-    s.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 10 }));
-    expect((await listLogSegment(s, { table })).checkpoint?.version).toBe(20);
-    const gone = store(25);
-    gone.set(classicCheckpointKey(5), 'cp5');
-    gone.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 20 }));
+    const stale = await store(25, {
+      [classicCheckpointKey(10)]: 'cp10',
+      [classicCheckpointKey(20)]: 'cp20',
+      [LAST_CHECKPOINT_KEY]: JSON.stringify({ version: 10 }),
+    });
+    expect((await listLogSegment(stale, { table })).checkpoint?.version).toBe(20);
+    const gone = await store(25, { [classicCheckpointKey(5)]: 'cp5', [LAST_CHECKPOINT_KEY]: JSON.stringify({ version: 20 }) });
     const seg = await listLogSegment(gone, { table });
     expect(seg.checkpoint?.version).toBe(5);
-    expect(gone.listStartAfter).toEqual(['_delta_log/00000000000000000020', undefined]);
+    expect(gone.listings).toEqual(['_delta_log/00000000000000000020', undefined]);
   });
 
   it('ignores a hint newer than the requested version', async () => {
-    const s = store(25);
-    s.set(classicCheckpointKey(10), 'cp10');
-    s.set(classicCheckpointKey(20), 'cp20');
-    s.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 20 }));
+    const s = await store(25, {
+      [classicCheckpointKey(10)]: 'cp10',
+      [classicCheckpointKey(20)]: 'cp20',
+      [LAST_CHECKPOINT_KEY]: JSON.stringify({ version: 20 }),
+    });
     const seg = await listLogSegment(s, { table, version: 15 });
     expect(seg.checkpoint?.version).toBe(10);
-    expect(s.listStartAfter).toEqual([undefined]);
+    expect(s.listings).toEqual([undefined]);
   });
 
   it('skips a multi-part checkpoint with a missing part and uses an older complete one', async () => {
-    const s = store(25);
-    s.set(multiPartCheckpointKey(10, 1, 2), 'a');
-    s.set(multiPartCheckpointKey(10, 2, 2), 'b');
-    s.set(multiPartCheckpointKey(20, 1, 3), 'a');
-    s.set(multiPartCheckpointKey(20, 3, 3), 'c');
-    s.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 20, parts: 3 }));
+    const s = await store(25, {
+      [multiPartCheckpointKey(10, 1, 2)]: 'a',
+      [multiPartCheckpointKey(10, 2, 2)]: 'b',
+      [multiPartCheckpointKey(20, 1, 3)]: 'a',
+      [multiPartCheckpointKey(20, 3, 3)]: 'c',
+      [LAST_CHECKPOINT_KEY]: JSON.stringify({ version: 20, parts: 3 }),
+    });
     const seg = await listLogSegment(s, { table });
     expect(seg.checkpoint).toMatchObject({ version: 10, kind: 'multi', files: [multiPartCheckpointKey(10, 1, 2), multiPartCheckpointKey(10, 2, 2)] });
     expect(versions(seg)[0]).toBe(11);
   });
 
   it('errors clearly when the fallback checkpoint needs commits that were cleaned up', async () => {
-    const s = store(25);
-    for (let v = 0; v < 20; v++) s.remove(commitKey(v));
-    s.set(multiPartCheckpointKey(20, 1, 2), 'a');
-    s.set(LAST_CHECKPOINT_KEY, JSON.stringify({ version: 20, parts: 2 }));
-    const error = await failure(listLogSegment(s, { table }));
+    const s = await store(25, { [multiPartCheckpointKey(20, 1, 2)]: 'a', [LAST_CHECKPOINT_KEY]: JSON.stringify({ version: 20, parts: 2 }) });
+    await deleteCommitsBefore(s, 20);
+    const error = await rejection(listLogSegment(s, { table }));
     expect(error.code).toBe('PROTOCOL_VIOLATION');
     expect(error.message).toBe(
       'delta log: table /lake/t: version 24 cannot be reconstructed: there is no complete checkpoint at or before it and commit 0 is missing (earliest commit: 20)',
@@ -121,28 +105,30 @@ describe('listLogSegment', () => {
   });
 
   it('prefers a V2 checkpoint over a classic one of the same version', async () => {
-    const s = store(5);
-    s.set(classicCheckpointKey(3), 'classic');
-    s.set(v2CheckpointKey(3, '80a083e8-7026-4e79-81be-64bd76c43a11', 'json'), 'v2');
+    const s = await store(5, {
+      [classicCheckpointKey(3)]: 'classic',
+      [v2CheckpointKey(3, '80a083e8-7026-4e79-81be-64bd76c43a11', 'json')]: 'v2',
+    });
     expect((await listLogSegment(s, { table })).checkpoint).toMatchObject({ kind: 'v2', format: 'json' });
   });
 
   it('does not mistake compaction, crc or side files for commits', async () => {
-    const s = store(6);
-    s.set(compactionKey(0, 5), 'compacted');
-    s.set('_delta_log/00000000000000000009.crc', '{}');
-    s.set('_delta_log/.00000000000000000009.json.crc', 'x');
-    s.set('_delta_log/00000000000000000009.json.tmp', 'x');
-    s.set('_delta_log/_sidecars/00000000000000000009.json', 'x');
+    const s = await store(6, {
+      [compactionKey(0, 5)]: 'compacted',
+      '_delta_log/00000000000000000009.crc': '{}',
+      '_delta_log/.00000000000000000009.json.crc': 'x',
+      '_delta_log/00000000000000000009.json.tmp': 'x',
+      '_delta_log/_sidecars/00000000000000000009.json': 'x',
+    });
     const seg = await listLogSegment(s, { table });
     expect(seg.version).toBe(5);
     expect(seg.compactions).toEqual([{ startVersion: 0, endVersion: 5, key: compactionKey(0, 5) }]);
   });
 
   it('reports a gap as PROTOCOL_VIOLATION naming the missing version', async () => {
-    const s = store(4);
-    s.remove(commitKey(2));
-    const error = await failure(listLogSegment(s, { table }));
+    const s = await store(4);
+    await s.delete(commitKey(2));
+    const error = await rejection(listLogSegment(s, { table }));
     expect(error.code).toBe('PROTOCOL_VIOLATION');
     expect(error.message).toMatch(/versions are not contiguous: commit 2 is missing/);
     expect(error.context['missingVersion']).toBe(2);
@@ -151,27 +137,26 @@ describe('listLogSegment', () => {
   });
 
   it('reports versions outside the reconstructable range as VERSION_NOT_AVAILABLE', async () => {
-    const s = store(15);
-    s.set(classicCheckpointKey(10), 'cp');
-    for (let v = 0; v < 10; v++) s.remove(commitKey(v));
-    const above = await failure(listLogSegment(s, { table, version: 20 }));
+    const s = await store(15, { [classicCheckpointKey(10)]: 'cp' });
+    await deleteCommitsBefore(s, 10);
+    const above = await rejection(listLogSegment(s, { table, version: 20 }));
     expect(above.code).toBe('VERSION_NOT_AVAILABLE');
     expect(above.message).toBe('delta log: table /lake/t: version 20 is not available; the log can reconstruct versions 10 to 14');
-    const below = await failure(listLogSegment(s, { table, version: 3 }));
+    const below = await rejection(listLogSegment(s, { table, version: 3 }));
     expect(below.code).toBe('VERSION_NOT_AVAILABLE');
     expect(below.message).toMatch(/versions 10 to 14/);
-    expect((await failure(listLogSegment(s, { table, version: -1 }))).code).toBe('INVALID_ARGUMENT');
+    expect((await rejection(listLogSegment(s, { table, version: -1 }))).code).toBe('INVALID_ARGUMENT');
   });
 
   it('reports a missing or empty _delta_log as NOT_FOUND', async () => {
-    const empty = new MemoryStore();
-    empty.set('part-0.parquet', 'data');
-    const error = await failure(listLogSegment(empty, { table }));
+    const empty = logStore();
+    await putObject(empty, 'part-0.parquet', 'data');
+    const error = await rejection(listLogSegment(empty, { table }));
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toBe('delta: no Delta table at /lake/t: _delta_log is missing or empty');
-    const onlyHint = new MemoryStore();
-    onlyHint.set(LAST_CHECKPOINT_KEY, '{"version":3}');
-    expect((await failure(listLogSegment(onlyHint, { table }))).code).toBe('NOT_FOUND');
+    const onlyHint = logStore();
+    await putObject(onlyHint, LAST_CHECKPOINT_KEY, '{"version":3}');
+    expect((await rejection(listLogSegment(onlyHint, { table }))).code).toBe('NOT_FOUND');
   });
 });
 

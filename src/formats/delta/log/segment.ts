@@ -1,5 +1,6 @@
 import { LochError } from '../../../core/errors.js';
 import type { ObjectStore } from '../../../storage/object-store.js';
+import { noTableError } from '../errors-context.js';
 import { readLastCheckpointHint } from './last-checkpoint.js';
 import {
   earliestReconstructableVersion,
@@ -11,15 +12,8 @@ import type { CheckpointCandidate, CompactionRef, LogFileRef, LogListing } from 
 
 export type { LogFileRef, CompactionRef } from './listing.js';
 
-/** The checkpoint a snapshot starts from. */
-export interface SegmentCheckpoint {
-  readonly version: number;
-  readonly kind: 'classic' | 'multi' | 'v2';
-  readonly format: 'parquet' | 'json';
-  /** Keys of the checkpoint file(s); parts of a multi-part checkpoint in part order. */
-  readonly files: readonly string[];
-  readonly lastModified: number;
-}
+/** The checkpoint a snapshot starts from: a complete checkpoint of the listing. */
+export type SegmentCheckpoint = Omit<CheckpointCandidate, 'complete'>;
 
 /** The log files needed to reconstruct one version of a table. */
 export interface LogSegment {
@@ -44,10 +38,6 @@ export interface ListLogSegmentOptions {
   readonly table: string;
   /** The version to reconstruct; latest when undefined. */
   readonly version?: number;
-}
-
-function notATable(table: string): LochError {
-  return new LochError('NOT_FOUND', `delta: no Delta table at ${table}: _delta_log is missing or empty`, { context: { table } });
 }
 
 function notAvailable(table: string, version: number, listing: LogListing, latest: number): LochError {
@@ -90,7 +80,7 @@ function buildSegment(listing: LogListing, table: string, requested: number | un
   const latest = latestListedVersion(listing);
   if (latest === undefined) {
     if (partial) return undefined;
-    throw notATable(table);
+    throw noTableError(table);
   }
   const target = requested ?? latest;
   if (target > latest) {
@@ -147,7 +137,7 @@ export async function listLogSegment(store: ObjectStore, opts: ListLogSegmentOpt
     if (segment !== undefined) return segment;
   }
   const listing = await listLogFiles(store);
-  if (listing.empty) throw notATable(table);
+  if (listing.empty) throw noTableError(table);
   const segment = buildSegment(listing, table, version);
   if (segment === undefined) throw new LochError('INTERNAL', `delta log: table ${table}: a full listing gave no segment`);
   return segment;

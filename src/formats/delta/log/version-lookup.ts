@@ -1,6 +1,6 @@
 import { LochError, toLochError } from '../../../core/errors.js';
 import type { ObjectStore } from '../../../storage/object-store.js';
-import { logError } from '../errors-context.js';
+import { logError, noTableError } from '../errors-context.js';
 import { parseCommitFile } from '../spec/actions.js';
 import type { Action } from '../spec/actions.js';
 import { commitInfoOf, commitTimestamp, findCommitInfo } from './commit-read.js';
@@ -83,7 +83,7 @@ export async function versionAtOrBefore(store: ObjectStore, timestampMs: number,
   const listing = await listLogFiles(store);
   const latest = latestListedVersion(listing);
   if (listing.empty || latest === undefined) {
-    throw new LochError('NOT_FOUND', `delta: no Delta table at ${table}: _delta_log is missing or empty`, { context: { table } });
+    throw noTableError(table);
   }
   const earliest = earliestReconstructableVersion(listing) ?? 0;
   const candidates = timestampCandidates(listing, earliest);

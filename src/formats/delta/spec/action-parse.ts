@@ -3,6 +3,7 @@ import { logError } from '../errors-context.js';
 import type { LogWhere } from '../errors-context.js';
 import { JsonFields, isJsonObject } from './json-fields.js';
 import type { JsonObject } from './json-fields.js';
+import { COMMIT_PROVENANCE_FIELDS } from './actions.js';
 import type {
   Action,
   ActionKind,
@@ -10,6 +11,7 @@ import type {
   Cdc,
   CheckpointMetadata,
   CommitInfo,
+  CommitProvenance,
   DeletionVectorDescriptor,
   DomainMetadata,
   Metadata,
@@ -121,21 +123,16 @@ function pick<T>(obj: JsonObject, key: string, type: 'string' | 'number' | 'bool
 /** commitInfo is free-form: typed fields are taken only when they have the expected JSON type. */
 function parseCommitInfo(obj: JsonObject): CommitInfo {
   const objectField = (key: string): JsonObject | undefined => (isJsonObject(obj[key]) ? (obj[key] as JsonObject) : undefined);
+  const provenance: Record<string, unknown> = {};
+  for (const [key, type] of Object.entries(COMMIT_PROVENANCE_FIELDS)) provenance[key] = pick(obj, key, type);
   return compact<CommitInfo>({
     timestamp: pick<number>(obj, 'timestamp', 'number'),
     inCommitTimestamp: pick<number>(obj, 'inCommitTimestamp', 'number'),
     operation: pick<string>(obj, 'operation', 'string'),
     operationParameters: objectField('operationParameters'),
     operationMetrics: objectField('operationMetrics'),
-    userId: pick<string>(obj, 'userId', 'string'),
-    userName: pick<string>(obj, 'userName', 'string'),
-    engineInfo: pick<string>(obj, 'engineInfo', 'string'),
-    clientVersion: pick<string>(obj, 'clientVersion', 'string'),
-    isBlindAppend: pick<boolean>(obj, 'isBlindAppend', 'boolean'),
-    readVersion: pick<number>(obj, 'readVersion', 'number'),
-    isolationLevel: pick<string>(obj, 'isolationLevel', 'string'),
+    ...(provenance as CommitProvenance),
     txnId: pick<string>(obj, 'txnId', 'string'),
-    userMetadata: pick<string>(obj, 'userMetadata', 'string'),
     raw: obj,
   });
 }

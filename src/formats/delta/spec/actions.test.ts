@@ -1,56 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { utf8Encode } from '../../../core/bytes.js';
-import { LochError } from '../../../core/errors.js';
+import { thrown } from '../test-support/errors.js';
 import { deletionVectorUniqueId, parseAction, parseCommitFile } from './actions.js';
 
 const where = { table: '/t', version: 3, line: 2 };
 
-function failure(fn: () => unknown): LochError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('parseAction', () => {
   it('parses an add with every optional field, keeping stats untouched', () => {
-    const action = parseAction(
-      {
-        add: {
-          path: 'p=1/a%20b.parquet',
-          partitionValues: { p: '1', q: null },
-          size: 10,
-          modificationTime: 20,
-          dataChange: true,
-          stats: '{"numRecords":3}',
-          tags: { k: 'v' },
-          deletionVector: { storageType: 'u', pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^', offset: 4, sizeInBytes: 40, cardinality: 6 },
-          baseRowId: 7,
-          defaultRowCommitVersion: 2,
-          clusteringProvider: 'liquid',
-        },
-      },
-      where,
-    );
-    expect(action).toEqual({
-      kind: 'add',
-      add: {
-        path: 'p=1/a%20b.parquet',
-        partitionValues: { p: '1', q: null },
-        size: 10,
-        modificationTime: 20,
-        dataChange: true,
-        stats: '{"numRecords":3}',
-        tags: { k: 'v' },
-        deletionVector: { storageType: 'u', pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^', offset: 4, sizeInBytes: 40, cardinality: 6 },
-        baseRowId: 7,
-        defaultRowCommitVersion: 2,
-        clusteringProvider: 'liquid',
-      },
-    });
+    const add = {
+      path: 'p=1/a%20b.parquet',
+      partitionValues: { p: '1', q: null },
+      size: 10,
+      modificationTime: 20,
+      dataChange: true,
+      stats: '{"numRecords":3}',
+      tags: { k: 'v' },
+      deletionVector: { storageType: 'u', pathOrInlineDv: 'ab^-aqEH.-t@S}K{vb[*k^', offset: 4, sizeInBytes: 40, cardinality: 6 },
+      baseRowId: 7,
+      defaultRowCommitVersion: 2,
+      clusteringProvider: 'liquid',
+    };
+    // Every field of the log maps to the field of the same name, unchanged.
+    expect(parseAction({ add }, where)).toEqual({ kind: 'add', add });
   });
 
   it('reads a checkpoint row: null columns skipped, *_parsed kept, null optionals absent', () => {
@@ -99,8 +70,8 @@ describe('parseAction', () => {
     const action = parseAction({ metaData: { id: 'x', format: { provider: 'parquet', options: {} }, configuration: {} } }, where);
     expect(action?.kind === 'metaData' && action.metaData.schemaString).toBe('');
     expect(action?.kind === 'metaData' && action.metaData.partitionColumns).toEqual([]);
-    expect(failure(() => parseAction({ metaData: { id: 'x', schemaString: 5 } }, where)).message).toMatch(/metaData field 'schemaString' must be a string/);
-    expect(failure(() => parseAction({ metaData: { id: 'x', partitionColumns: 'p' } }, where)).message).toMatch(/'partitionColumns' must be an array of strings/);
+    expect(thrown(() => parseAction({ metaData: { id: 'x', schemaString: 5 } }, where)).message).toMatch(/metaData field 'schemaString' must be a string/);
+    expect(thrown(() => parseAction({ metaData: { id: 'x', partitionColumns: 'p' } }, where)).message).toMatch(/'partitionColumns' must be an array of strings/);
   });
 
   it('parses protocol, txn, cdc, domainMetadata, checkpointMetadata and sidecar', () => {
@@ -140,15 +111,15 @@ describe('parseAction', () => {
   });
 
   it('rejects a malformed known action with CORRUPT_DATA naming table, version, line and field', () => {
-    const error = failure(() => parseAction({ add: { path: 'a', partitionValues: {}, size: '10', modificationTime: 1, dataChange: true } }, where));
+    const error = thrown(() => parseAction({ add: { path: 'a', partitionValues: {}, size: '10', modificationTime: 1, dataChange: true } }, where));
     expect(error.code).toBe('CORRUPT_DATA');
     expect(error.message).toBe("delta log: table /t version 3 line 2: add field 'size' must be an integer, got string");
     expect(error.context).toMatchObject({ table: '/t', version: 3, line: 2, field: 'size' });
-    expect(failure(() => parseAction({ remove: { dataChange: true } }, where)).message).toMatch(/remove field 'path' must be a string/);
-    expect(failure(() => parseAction({ add: 'x' }, where)).message).toMatch(/action 'add' must be a JSON object/);
-    expect(failure(() => parseAction([1], where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseAction({ remove: { dataChange: true } }, where)).message).toMatch(/remove field 'path' must be a string/);
+    expect(thrown(() => parseAction({ add: 'x' }, where)).message).toMatch(/action 'add' must be a JSON object/);
+    expect(thrown(() => parseAction([1], where)).code).toBe('CORRUPT_DATA');
     const dv = { storageType: 'x', pathOrInlineDv: 'a', sizeInBytes: 1, cardinality: 1 };
-    const dvError = failure(() => parseAction({ add: { path: 'a', partitionValues: {}, size: 1, modificationTime: 1, dataChange: true, deletionVector: dv } }, where));
+    const dvError = thrown(() => parseAction({ add: { path: 'a', partitionValues: {}, size: 1, modificationTime: 1, dataChange: true, deletionVector: dv } }, where));
     expect(dvError.message).toMatch(/add\.deletionVector field 'storageType'/);
   });
 });
@@ -168,20 +139,20 @@ describe('parseCommitFile', () => {
 
   it('reports a truncated line', () => {
     const text = '{"commitInfo":{"timestamp":1}}\n{"add":{"path":"a","partitionV';
-    const error = failure(() => parseCommitFile(utf8Encode(text), commitWhere));
+    const error = thrown(() => parseCommitFile(utf8Encode(text), commitWhere));
     expect(error.code).toBe('CORRUPT_DATA');
     expect(error.message).toBe('delta log: table /t version 7: line 2 is not valid JSON');
   });
 
   it('reports garbled bytes that are not UTF-8', () => {
-    const error = failure(() => parseCommitFile(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), commitWhere));
+    const error = thrown(() => parseCommitFile(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), commitWhere));
     expect(error.code).toBe('CORRUPT_DATA');
     expect(error.message).toMatch(/not valid UTF-8/);
   });
 
   it('reports the line of a malformed action', () => {
     const text = '{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}\n{"txn":{"appId":5,"version":1}}\n';
-    expect(failure(() => parseCommitFile(utf8Encode(text), commitWhere)).message).toBe(
+    expect(thrown(() => parseCommitFile(utf8Encode(text), commitWhere)).message).toBe(
       "delta log: table /t version 7 line 2: txn field 'appId' must be a string, got number",
     );
   });

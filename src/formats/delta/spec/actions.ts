@@ -86,16 +86,8 @@ export interface Protocol {
   readonly writerFeatures?: readonly string[];
 }
 
-/**
- * Commit provenance. Writers may store any JSON here, so only the well-known fields are typed
- * (and only when they have the expected JSON type); `raw` keeps the whole object.
- */
-export interface CommitInfo {
-  readonly timestamp?: number;
-  readonly inCommitTimestamp?: number;
-  readonly operation?: string;
-  readonly operationParameters?: Readonly<Record<string, unknown>>;
-  readonly operationMetrics?: Readonly<Record<string, unknown>>;
+/** Who and what wrote a commit, as far as the writer recorded it in commitInfo. */
+export interface CommitProvenance {
   readonly userId?: string;
   readonly userName?: string;
   readonly engineInfo?: string;
@@ -103,9 +95,33 @@ export interface CommitInfo {
   readonly isBlindAppend?: boolean;
   readonly readVersion?: number;
   readonly isolationLevel?: string;
-  readonly txnId?: string;
   /** User-provided commit message (Spark's `userMetadata`). */
   readonly userMetadata?: string;
+}
+
+/** Every CommitProvenance field with its JSON type: the one list that parsing and history walk. */
+export const COMMIT_PROVENANCE_FIELDS = {
+  userId: 'string',
+  userName: 'string',
+  engineInfo: 'string',
+  clientVersion: 'string',
+  isBlindAppend: 'boolean',
+  readVersion: 'number',
+  isolationLevel: 'string',
+  userMetadata: 'string',
+} as const satisfies Record<keyof CommitProvenance, 'string' | 'number' | 'boolean'>;
+
+/**
+ * Commit provenance. Writers may store any JSON here, so only the well-known fields are typed
+ * (and only when they have the expected JSON type); `raw` keeps the whole object.
+ */
+export interface CommitInfo extends CommitProvenance {
+  readonly timestamp?: number;
+  readonly inCommitTimestamp?: number;
+  readonly operation?: string;
+  readonly operationParameters?: Readonly<Record<string, unknown>>;
+  readonly operationMetrics?: Readonly<Record<string, unknown>>;
+  readonly txnId?: string;
   readonly raw: Readonly<Record<string, unknown>>;
 }
 

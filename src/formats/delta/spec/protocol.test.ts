@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LochError } from '../../../core/errors.js';
+import { thrown } from '../test-support/errors.js';
 import type { Metadata, Protocol } from './actions.js';
 import {
   checkpointInterval,
@@ -15,16 +15,6 @@ function meta(configuration: Record<string, string>): Metadata {
   return { id: 'x', format: { provider: 'parquet', options: {} }, schemaString: '{}', partitionColumns: [], configuration };
 }
 
-function failure(fn: () => unknown): LochError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 describe('validateReadProtocol', () => {
   it('accepts legacy reader versions 1 and 2 and every supported reader feature', () => {
     expect(() => validateReadProtocol({ minReaderVersion: 1, minWriterVersion: 2 }, where)).not.toThrow();
@@ -35,17 +25,17 @@ describe('validateReadProtocol', () => {
 
   it('refuses an unknown reader feature, naming it', () => {
     const protocol: Protocol = { minReaderVersion: 5, minWriterVersion: 7, readerFeatures: ['columnMapping', 'blahabl'] };
-    const error = failure(() => validateReadProtocol(protocol, where));
+    const error = thrown(() => validateReadProtocol(protocol, where));
     expect(error.code).toBe('UNSUPPORTED_FEATURE');
     expect(error.message).toBe("delta protocol: table /t version 9 requires reader feature 'blahabl', which Loch does not support");
-    expect(failure(() => validateReadProtocol({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['variantType'] }, where)).code).toBe(
+    expect(thrown(() => validateReadProtocol({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['variantType'] }, where)).code).toBe(
       'UNSUPPORTED_FEATURE',
     );
   });
 
   it('refuses reader versions above 3 and below 1', () => {
-    expect(failure(() => validateReadProtocol({ minReaderVersion: 99, minWriterVersion: 7 }, where)).message).toMatch(/requires reader version 99/);
-    expect(failure(() => validateReadProtocol({ minReaderVersion: 0, minWriterVersion: 2 }, where)).code).toBe('PROTOCOL_VIOLATION');
+    expect(thrown(() => validateReadProtocol({ minReaderVersion: 99, minWriterVersion: 7 }, where)).message).toMatch(/requires reader version 99/);
+    expect(thrown(() => validateReadProtocol({ minReaderVersion: 0, minWriterVersion: 2 }, where)).code).toBe('PROTOCOL_VIOLATION');
   });
 });
 
@@ -55,7 +45,7 @@ describe('table property helpers', () => {
     expect(columnMappingMode(meta({ 'delta.columnMapping.mode': 'name' }), { minReaderVersion: 2, minWriterVersion: 5 })).toBe('name');
     expect(columnMappingMode(meta({ 'delta.columnMapping.mode': 'ID' }), { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['columnMapping'] })).toBe('id');
     expect(columnMappingMode(meta({ 'delta.columnMapping.mode': 'name' }), { minReaderVersion: 1, minWriterVersion: 2 })).toBe('none');
-    expect(failure(() => columnMappingMode(meta({ 'delta.columnMapping.mode': 'bogus' }), undefined, where)).code).toBe('UNSUPPORTED_FEATURE');
+    expect(thrown(() => columnMappingMode(meta({ 'delta.columnMapping.mode': 'bogus' }), undefined, where)).code).toBe('UNSUPPORTED_FEATURE');
   });
 
   it('reads in-commit timestamp settings', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LochError } from '../../../core/errors.js';
 import { decimal, primitive, typeToString } from '../../../expr/types.js';
 import type { StructType } from '../../../expr/types.js';
+import { thrown } from '../test-support/errors.js';
 import { parseDeltaSchema, schemaToDeltaJson } from './schema.js';
 
 const where = { table: '/t', version: 4 };
@@ -12,16 +12,6 @@ function schema(fields: unknown[]): string {
 
 function col(name: string, type: unknown, metadata: Record<string, unknown> = {}, nullable = true): unknown {
   return { name, type, nullable, metadata };
-}
-
-function failure(fn: () => unknown): LochError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('parseDeltaSchema', () => {
@@ -75,25 +65,25 @@ describe('parseDeltaSchema', () => {
     expect(parseDeltaSchema(text, where, { columnMapping: 'none' }).fields[0]).toMatchObject({ name: 'a', physicalName: 'a' });
     expect(parseDeltaSchema(text, where, { columnMapping: 'none' }).fields[0]?.fieldId).toBeUndefined();
     const bare = schema([col('a', 'integer')]);
-    expect(failure(() => parseDeltaSchema(bare, where, { columnMapping: 'name' })).code).toBe('PROTOCOL_VIOLATION');
-    expect(failure(() => parseDeltaSchema(bare, where, { columnMapping: 'id' })).message).toMatch(/column 'a' has no delta.columnMapping.physicalName/);
+    expect(thrown(() => parseDeltaSchema(bare, where, { columnMapping: 'name' })).code).toBe('PROTOCOL_VIOLATION');
+    expect(thrown(() => parseDeltaSchema(bare, where, { columnMapping: 'id' })).message).toMatch(/column 'a' has no delta.columnMapping.physicalName/);
   });
 
   it('refuses unknown types with UNSUPPORTED_FEATURE naming the column', () => {
-    const variant = failure(() => parseDeltaSchema(schema([col('v', 'variant')]), where));
+    const variant = thrown(() => parseDeltaSchema(schema([col('v', 'variant')]), where));
     expect(variant.code).toBe('UNSUPPORTED_FEATURE');
     expect(variant.message).toBe("delta schema: table /t version 4: column 'v' has type 'variant', which Loch does not support");
-    const nested = failure(() => parseDeltaSchema(schema([col('s', { type: 'struct', fields: [col('x', 'void')] })]), where));
+    const nested = thrown(() => parseDeltaSchema(schema([col('s', { type: 'struct', fields: [col('x', 'void')] })]), where));
     expect(nested.message).toMatch(/column 's\.x' has type 'void'/);
-    expect(failure(() => parseDeltaSchema(schema([col('a', { type: 'array', elementType: 'interval' })]), where)).message).toMatch(/'a\.element'/);
-    expect(failure(() => parseDeltaSchema(schema([col('d', 'decimal(39,2)')]), where)).code).toBe('UNSUPPORTED_FEATURE');
+    expect(thrown(() => parseDeltaSchema(schema([col('a', { type: 'array', elementType: 'interval' })]), where)).message).toMatch(/'a\.element'/);
+    expect(thrown(() => parseDeltaSchema(schema([col('d', 'decimal(39,2)')]), where)).code).toBe('UNSUPPORTED_FEATURE');
   });
 
   it('rejects text that is not a schema with CORRUPT_DATA', () => {
-    expect(failure(() => parseDeltaSchema('{"type":"struct"', where)).code).toBe('CORRUPT_DATA');
-    expect(failure(() => parseDeltaSchema('', where)).message).toBe('delta schema: table /t version 4: metaData has no schemaString');
-    expect(failure(() => parseDeltaSchema('{"type":"array"}', where)).code).toBe('CORRUPT_DATA');
-    expect(failure(() => parseDeltaSchema(schema([{ type: 'long' }]), where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseDeltaSchema('{"type":"struct"', where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseDeltaSchema('', where)).message).toBe('delta schema: table /t version 4: metaData has no schemaString');
+    expect(thrown(() => parseDeltaSchema('{"type":"array"}', where)).code).toBe('CORRUPT_DATA');
+    expect(thrown(() => parseDeltaSchema(schema([{ type: 'long' }]), where)).code).toBe('CORRUPT_DATA');
   });
 });
 

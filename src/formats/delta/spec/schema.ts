@@ -1,4 +1,4 @@
-import { decimal, primitive } from '../../../expr/types.js';
+import { decimal, primitive, typeToString } from '../../../expr/types.js';
 import type { DataType, PrimitiveName, StructField, StructType } from '../../../expr/types.js';
 import { logError } from '../errors-context.js';
 import type { LogWhere } from '../errors-context.js';
@@ -165,9 +165,9 @@ export function parseDeltaSchema(schemaString: string, where: LogWhere, options:
 function typeToJson(type: DataType): unknown {
   switch (type.kind) {
     case 'primitive':
-      return type.name;
     case 'decimal':
-      return `decimal(${type.precision},${type.scale})`;
+      // Delta's JSON spells leaf types exactly as typeToString does.
+      return typeToString(type);
     case 'array':
       return { type: 'array', elementType: typeToJson(type.element), containsNull: type.containsNull };
     case 'map':

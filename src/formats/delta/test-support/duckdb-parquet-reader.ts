@@ -3,17 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { LochError } from '../../../../core/errors.js';
-import type { ObjectStore } from '../../../../storage/object-store.js';
-import type { ParquetJsonReader } from '../../parquet-port.js';
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-function sqlIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+import { LochError } from '../../../core/errors.js';
+import { quoteIdentifier, quoteString } from '../../../expr/to-sql.js';
+import type { ObjectStore } from '../../../storage/object-store.js';
+import type { ParquetJsonReader } from '../parquet-port.js';
 
 /**
  * Test double of the ParquetJsonReader port using DuckDB directly (production code under
@@ -49,7 +42,7 @@ export class DuckDbParquetReader implements ParquetJsonReader {
 
   private async query(path: string, key: string, columns: readonly string[] | undefined): Promise<Record<string, unknown>[]> {
     const connection = await this.connect();
-    const source = `read_parquet(${sqlString(path)})`;
+    const source = `read_parquet(${quoteString(path)})`;
     try {
       let projection = '*';
       if (columns !== undefined) {
@@ -57,7 +50,7 @@ export class DuckDbParquetReader implements ParquetJsonReader {
         const present = new Set(described.getRowObjectsJson().map((r) => String(r['column_name'])));
         const wanted = columns.filter((c) => present.has(c));
         if (wanted.length === 0) return [];
-        projection = wanted.map(sqlIdent).join(', ');
+        projection = wanted.map(quoteIdentifier).join(', ');
       }
       const reader = await connection.runAndReadAll(`SELECT to_json(t) AS j FROM (SELECT ${projection} FROM ${source}) t`);
       return reader.getRows().map((row) => JSON.parse(String(row[0])) as Record<string, unknown>);
@@ -79,6 +72,6 @@ export class DuckDbParquetReader implements ParquetJsonReader {
   /** Writes rows (JSON objects) to a parquet file through DuckDB, for building test checkpoints. */
   async writeParquet(path: string, selectSql: string): Promise<void> {
     const connection = await this.connect();
-    await connection.runAndReadAll(`COPY (${selectSql}) TO ${sqlString(path)} (FORMAT parquet)`);
+    await connection.runAndReadAll(`COPY (${selectSql}) TO ${quoteString(path)} (FORMAT parquet)`);
   }
 }

@@ -1,11 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commitKey } from '../log-files.js';
+import { utf8Encode } from '../../../core/bytes.js';
+import type { Clock } from '../../../core/clock.js';
+import { FixedClock } from '../../../core/clock.js';
+import { quoteIdentifier, quoteString } from '../../../expr/to-sql.js';
+import { MemoryStore } from '../../../storage/memory/memory-store.js';
+import type { ObjectStore } from '../../../storage/object-store.js';
+import { commitKey } from '../log/log-files.js';
 import type { DuckDbParquetReader } from './duckdb-parquet-reader.js';
-import type { MemoryStore } from './memory-store.js';
 
-/** Helpers that write hand-made Delta logs into a MemoryStore for unit tests. */
+/** Helpers that write hand-made Delta logs into a store for unit tests. */
 
 export type JsonAction = Record<string, unknown>;
 
@@ -53,15 +58,40 @@ export function ndjson(actions: readonly JsonAction[]): string {
   return actions.map((a) => JSON.stringify(a)).join('\n') + '\n';
 }
 
+/**
+ * An empty in-memory table root. Every write is stamped by `clock`, so tests that need file
+ * mtimes choose them here: `logStore(new FixedClock(10_000, 10_000))` writes at 10 s, 20 s, …
+ */
+export function logStore(clock: Clock = new FixedClock(1_700_000_000_000, 1_000)): MemoryStore {
+  return new MemoryStore('delta-test', { clock });
+}
+
+/** Writes one object from text (UTF-8) or bytes. */
+export async function putObject(store: ObjectStore, key: string, content: string | Uint8Array): Promise<void> {
+  await store.put(key, typeof content === 'string' ? utf8Encode(content) : content);
+}
+
 /** Writes `_delta_log/<version>.json`. */
-export function writeCommit(store: MemoryStore, version: number, actions: readonly JsonAction[], lastModified?: number): void {
-  store.set(commitKey(version), ndjson(actions), lastModified);
+export async function writeCommit(store: ObjectStore, version: number, actions: readonly JsonAction[]): Promise<void> {
+  await putObject(store, commitKey(version), ndjson(actions));
 }
 
 /** A table with commits 0..n-1: v0 creates it with one file, each later commit adds one file. */
-export function writeSimpleLog(store: MemoryStore, commits: number): void {
-  writeCommit(store, 0, [commitInfo({ timestamp: 1000 }), protocol(), metadata(), add('f0.parquet')]);
-  for (let v = 1; v < commits; v++) writeCommit(store, v, [commitInfo({ timestamp: 1000 + v * 1000 }), add(`f${v}.parquet`)]);
+export async function writeSimpleLog(store: ObjectStore, commits: number): Promise<void> {
+  await writeCommit(store, 0, [commitInfo({ timestamp: 1000 }), protocol(), metadata(), add('f0.parquet')]);
+  for (let v = 1; v < commits; v++) await writeCommit(store, v, [commitInfo({ timestamp: 1000 + v * 1000 }), add(`f${v}.parquet`)]);
+}
+
+/** A fresh logStore() holding writeSimpleLog(commits). */
+export async function simpleLogStore(commits: number): Promise<MemoryStore> {
+  const store = logStore();
+  await writeSimpleLog(store, commits);
+  return store;
+}
+
+/** Deletes commits 0..version-1, as log cleanup does once a checkpoint covers them. */
+export async function deleteCommitsBefore(store: ObjectStore, version: number): Promise<void> {
+  for (let v = 0; v < version; v++) await store.delete(commitKey(v));
 }
 
 const ACTION_COLUMNS = ['txn', 'add', 'remove', 'metaData', 'protocol', 'domainMetadata', 'checkpointMetadata', 'sidecar'];
@@ -76,8 +106,8 @@ export async function parquetCheckpointBytes(reader: DuckDbParquetReader, rows: 
     const input = join(dir, 'rows.json');
     const output = join(dir, 'cp.parquet');
     await writeFile(input, ndjson(rows));
-    const select = columns.map((c) => `json->'${c}' AS "${c}"`).join(', ');
-    await reader.writeParquet(output, `SELECT ${select} FROM read_json_objects('${input}')`);
+    const select = columns.map((c) => `json->${quoteString(c)} AS ${quoteIdentifier(c)}`).join(', ');
+    await reader.writeParquet(output, `SELECT ${select} FROM read_json_objects(${quoteString(input)})`);
     return new Uint8Array(await readFile(output));
   } finally {
     await rm(dir, { recursive: true, force: true });

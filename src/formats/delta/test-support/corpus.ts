@@ -1,7 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { LocalStore } from '../../../storage/local/local-store.js';
 
+/** The shared corpus of Delta tables written by Spark, delta-rs, delta-kernel and others. */
 export const DELTA_TESTDATA = '/work/shared/testdata/delta';
+
+/** The store rooted at one corpus table (only ever read). */
+export function corpusStore(table: string): LocalStore {
+  return new LocalStore(path.join(DELTA_TESTDATA, table));
+}
 
 export interface LoggedAction {
   readonly logFile: string;
