@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { civilFromDays, daysFromCivil, formatDate, formatTimeOfDay, formatTimestampMicros, parseDate } from './temporal-text.js';
+import { civilFromDays, daysFromCivil } from '../../core/calendar.js';
+import { formatDate, formatTimeOfDay, formatTimestampMicros, parseDate } from './temporal-text.js';
 
 describe('temporal text', () => {
   it('converts day counts to civil dates and back across eras', () => {

@@ -5,8 +5,8 @@ import { toHex } from '../../core/bytes.js';
 import type { LiteralValue } from '../../expr/nodes.js';
 import type { DataType, StructType } from '../../expr/types.js';
 import { decimal, primitive } from '../../expr/types.js';
+import { daysFromCivil } from '../../core/calendar.js';
 import {
-  daysFromCivil,
   parseDecimalText,
   parsePartitionValue,
   parsePartitionValues,

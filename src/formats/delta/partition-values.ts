@@ -1,3 +1,4 @@
+import { daysFromCivil } from '../../core/calendar.js';
 import { LochError } from '../../core/errors.js';
 import { utf8Encode } from '../../core/bytes.js';
 import type { LiteralValue } from '../../expr/nodes.js';
@@ -188,16 +189,6 @@ function validDate(year: number, month: number, day: number): boolean {
   return day <= lengths[month - 1]!;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 const TIMESTAMP_TEXT =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?(?::?\d{2})?))?$/;
