@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Loch, LochError } from '../../src/index.js';
 import { canonicalRows, sortedJson } from '../support/canonical.js';
+import { DELTA_CORPUS } from '../support/corpus.js';
 
-const CORPUS = resolve(import.meta.dirname, '../../../shared/testdata/delta');
+const CORPUS = DELTA_CORPUS;
 
 /**
  * Tables Loch cannot read yet, with the reason. This list only shrinks; an entry here counts as

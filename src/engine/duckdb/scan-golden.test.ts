@@ -10,6 +10,7 @@ import { decimal, primitive, type DataType, type PrimitiveName, type StructField
 import type { ScanSpec } from '../scan-spec.js';
 import { DuckDbEngine } from './database.js';
 import type { SqlValue } from './values.js';
+import { DELTA_CORPUS } from '../../../tests/support/corpus.js';
 
 interface DeltaField {
   name: string;
@@ -47,7 +48,7 @@ function canonical(value: SqlValue): unknown {
 
 const sortByJson = (rows: unknown[]): unknown[] => [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
-const CORPUS = '/work/shared/testdata/delta';
+const CORPUS = DELTA_CORPUS;
 
 interface Expected {
   active_files_latest: { path: string; partitionValues: Record<string, string | null> }[];

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { findTestdata } from '../../../../tests/support/corpus.js';
 import { LocalStore } from '../../../storage/local/local-store.js';
 
 /** The shared corpus of Delta tables written by Spark, delta-rs, delta-kernel and others. */
-export const DELTA_TESTDATA = '/work/shared/testdata/delta';
+export const DELTA_TESTDATA = path.join(findTestdata(), 'delta');
 
 /** The store rooted at one corpus table (only ever read). */
 export function corpusStore(table: string): LocalStore {
