@@ -1,10 +1,10 @@
-import { LochError } from '../core/errors.js';
+import { LochError, isLochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
 import { and } from '../expr/nodes.js';
 import type { Expr } from '../expr/nodes.js';
 import { planChangeFeed } from '../table/change-feed.js';
 import type { TableContext } from '../table/context.js';
-import { DeltaTable } from '../table/delta-table.js';
+import { DeltaTable, parseTimestamp } from '../table/delta-table.js';
 import type { SnapshotSelector, TableSnapshot } from '../table/delta-table.js';
 import type { LakeRef, SpanReplacement } from './parse/index.js';
 import { rawToExpr } from './pushdown/index.js';
@@ -71,10 +71,19 @@ async function bindChanges(ctx: TableContext, session: Session, table: DeltaTabl
   }
 }
 
-/** The first version committed at or after the timestamp, as Databricks' table_changes takes it. */
+/**
+ * The first version committed at or after the timestamp, as Databricks' table_changes reads a
+ * start timestamp; one before the first commit starts at the beginning of the log.
+ */
 async function startVersionAt(table: DeltaTable, timestamp: string): Promise<number> {
-  const snapshot = await table.snapshot({ timestamp });
-  return snapshot.timestamp < Date.parse(timestamp.includes('Z') ? timestamp : `${timestamp.replace(' ', 'T')}Z`) ? snapshot.version + 1 : snapshot.version;
+  const instant = parseTimestamp(table.name, timestamp);
+  try {
+    const snapshot = await table.snapshot({ timestamp: instant });
+    return snapshot.timestamp < instant ? snapshot.version + 1 : snapshot.version;
+  } catch (error) {
+    if (isLochError(error, 'VERSION_NOT_AVAILABLE')) return 0;
+    throw error;
+  }
 }
 
 function pruningFilter(predicates: readonly RawPredicate[], schema: TableSnapshot['schema']): Expr | undefined {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
-import { toLochError } from '../core/errors.js';
+import { LochError, toLochError } from '../core/errors.js';
 import { randomIds } from '../core/ids.js';
 import type { IdSource } from '../core/ids.js';
 import { DuckDbEngine, DuckDbParquetJsonReader } from '../engine/index.js';
@@ -69,7 +69,7 @@ export class Loch {
       if (last !== undefined) await drain(last);
       last = result;
     }
-    if (last === undefined) return this.executor.execute('SELECT 1 WHERE false');
+    if (last === undefined) throw new LochError('INVALID_ARGUMENT', 'sql: the text holds no statement');
     return last;
   }
 

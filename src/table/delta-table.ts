@@ -113,7 +113,8 @@ export class TableSnapshot {
   }
 }
 
-function parseTimestamp(table: string, value: string | number): number {
+/** An ISO 8601 instant (no zone: UTC; a bare date: its midnight) or epoch milliseconds. */
+export function parseTimestamp(table: string, value: string | number): number {
   if (typeof value === 'number') return value;
   const text = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`;
   const ms = Date.parse(/^\d{4}-\d\d-\d\d$/.test(value) ? `${value}T00:00:00Z` : text);

@@ -52,4 +52,15 @@ describe('time travel', () => {
     expect((await table.snapshot({ version: 1 })).timestamp).toBe(1603724021190);
     expect((await table.snapshot({ timestamp: 1603724022000 })).version).toBe(1);
   });
+
+  it('reads the change feed between two timestamps', async () => {
+    const cdf = join(DELTA_CORPUS, 'deltars-cdf-table');
+    // v0 at 17:10:18.828 and v1 at 17:10:21.675 on 2023-12-22, v2 at 21:41:33.785 on 2023-12-29.
+    const rows = await (
+      await loch.sql(`SELECT DISTINCT _commit_version FROM table_changes('${cdf}', '2023-12-22T17:10:19Z', '2023-12-29T21:41:34Z') ORDER BY 1`)
+    ).all();
+    expect(rows.map((r) => Number(r[0]))).toEqual([1, 2]);
+    const all = await (await loch.sql(`SELECT count(*) FROM table_changes('${cdf}', '2000-01-01')`)).all();
+    expect(Number(all[0]?.[0])).toBe(23);
+  });
 });
