@@ -22,6 +22,13 @@ export interface ScanSpec {
   /** Top-level logical column names to output (projection); all columns when undefined. */
   readonly projection?: readonly string[];
   /**
+   * Top-level logical columns whose physical type differs between files (type widening). DuckDB
+   * 1.5 pushes filters on such columns into each file's reader in that file's narrower type and
+   * gets them wrong (a DATE file compared with a TIMESTAMP constant, a FLOAT file with a DOUBLE);
+   * the engine keeps filters on these columns above the scan.
+   */
+  readonly mixedTypeColumns?: readonly string[];
+  /**
    * Names and types of the `ScanFile.extraColumns`, in output order. Optional: without it they
    * are discovered from the files (typed by their first literal), so a scan of zero files has
    * none; declare them when the relation must have them whatever the file list.

@@ -8,7 +8,7 @@ import type { DeletionVectorDescriptor } from '../formats/delta/spec/actions.js'
 import type { Action, AddFile, Cdc, RemoveFile } from '../formats/delta/spec/actions.js';
 import { readCommitActions } from '../formats/delta/snapshot.js';
 import type { TableContext } from './context.js';
-import { partitionLiterals, pinDataFile } from './delta-scan-planner.js';
+import { partitionLiterals, pinDataFile, widenedColumns } from './delta-scan-planner.js';
 import type { TableSnapshot } from './delta-table.js';
 import { resolveLogPath } from './location.js';
 import { mapLimit } from './parallel.js';
@@ -54,7 +54,11 @@ export async function planChangeFeed(ctx: TableContext, end: TableSnapshot, star
   try {
     const cdcFiles = await mapLimit(cdc, ctx.ioConcurrency, (p) => toScanFile(ctx, end, p, releases));
     const derivedFiles = await mapLimit(derived, ctx.ioConcurrency, (p) => toScanFile(ctx, end, p, releases));
-    const base = { partitionColumns: end.partitionColumns, resolveBy: end.delta.columnMapping === 'id' ? 'field_id' : 'name' } as const;
+    const base = {
+      partitionColumns: end.partitionColumns,
+      resolveBy: end.delta.columnMapping === 'id' ? 'field_id' : 'name',
+      mixedTypeColumns: widenedColumns(end.schema),
+    } as const;
     const changeType: StructField = field('_change_type', primitive('string'));
     const versionColumns = [
       { name: '_commit_version', type: primitive('long') },

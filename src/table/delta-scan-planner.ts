@@ -3,7 +3,7 @@ import type { ScanFile, ScanSpec } from '../engine/scan-spec.js';
 import type { FileFacts } from '../expr/file-facts.js';
 import type { Expr, Literal, LiteralValue } from '../expr/nodes.js';
 import { canPrune } from '../expr/prune.js';
-import type { StructField, StructType } from '../expr/types.js';
+import type { DataType, StructField, StructType } from '../expr/types.js';
 import { readDeletionVector } from '../formats/delta/deletion-vectors/index.js';
 import { parsePartitionValue } from '../formats/delta/partition-values.js';
 import type { AddFile } from '../formats/delta/spec/actions.js';
@@ -61,6 +61,7 @@ export async function planDeltaScan(ctx: TableContext, table: TableLocation, sou
       partitionColumns: source.partitionColumns,
       files,
       resolveBy: source.columnMapping === 'id' ? 'field_id' : 'name',
+      mixedTypeColumns: widenedColumns(source.schema),
       ...(request.filter !== undefined && request.applyFilter ? { filter: request.filter } : {}),
       ...(request.columns !== undefined ? { projection: request.columns } : {}),
     };
@@ -69,6 +70,23 @@ export async function planDeltaScan(ctx: TableContext, table: TableLocation, sou
     releases.forEach((r) => r());
     throw error;
   }
+}
+
+/** Columns with a `delta.typeChanges` record anywhere inside: older files hold narrower types. */
+export function widenedColumns(schema: StructType): string[] {
+  const widened = (type: DataType): boolean => {
+    switch (type.kind) {
+      case 'struct':
+        return type.fields.some((f) => f.metadata?.['delta.typeChanges'] !== undefined || widened(f.type));
+      case 'array':
+        return widened(type.element);
+      case 'map':
+        return widened(type.key) || widened(type.value);
+      default:
+        return false;
+    }
+  };
+  return schema.fields.filter((f) => f.metadata?.['delta.typeChanges'] !== undefined || widened(f.type)).map((f) => f.name);
 }
 
 function checkColumns(table: TableLocation, schema: StructType, columns: readonly string[] | undefined): void {

@@ -23,7 +23,8 @@ export function formatDuckDbError(error: unknown): string {
     skipCaret = false;
     if (trimmed !== '') lines.push(trimmed);
   }
-  return lines.join(' ');
+  // The prefix names DuckDB's internal step, not anything the user wrote.
+  return lines.join(' ').replace(/^Failed to extract statements: /, '');
 }
 
 /** Wraps a DuckDB failure as LochError(code, '<subsystem>: <duckdb message>'); LochErrors pass. */

@@ -33,6 +33,14 @@ interface Source {
   readonly columns: ReadonlyMap<string, string>;
 }
 
+/**
+ * An expression over another column (file_index is never NULL) so DuckDB cannot turn filters on
+ * the column into per-file table filters (see ScanSpec.mixedTypeColumns).
+ */
+function pushdownBarrier(spec: ScanSpec, name: string, sql: string): string {
+  return spec.mixedTypeColumns?.includes(name) ? `CASE WHEN __d.file_index IS NOT NULL THEN ${sql} END` : sql;
+}
+
 const nullOf = (field: StructField): string => `CAST(NULL AS ${dataTypeToDuckDb(field.type)})`;
 
 const hasDeletes = (spec: ScanSpec): boolean => spec.files.some((f) => (f.deletedRows?.length ?? 0) > 0);
@@ -65,7 +73,7 @@ async function sourceByName(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan): P
   for (const field of plan.dataColumns) {
     const src = findSourceField(found, field.physicalName);
     const sql = src ? readAs(`__d.${quoteIdentifier(src.name)}`, field.type, sourceTypeOfDuckDb(src.type), field.name) : nullOf(field);
-    columns.set(field.name, sql);
+    columns.set(field.name, pushdownBarrier(spec, field.name, sql));
   }
   return { from, columns };
 }
@@ -78,7 +86,7 @@ function sourceByFieldId(spec: ScanSpec, plan: ScanPlan): Source {
   const entries = plan.dataColumns.map((field) => {
     if (field.fieldId === undefined) throw new LochError('INVALID_ARGUMENT', `scan: column "${field.name}" has no field id but the scan resolves columns by field id`);
     const alias = `__loch_f${field.fieldId}`;
-    columns.set(field.name, readAs(`__d.${quoteIdentifier(alias)}`, field.type, physicalSourceType(field.type), field.name));
+    columns.set(field.name, pushdownBarrier(spec, field.name, readAs(`__d.${quoteIdentifier(alias)}`, field.type, physicalSourceType(field.type), field.name)));
     return `${field.fieldId}: {name: ${quoteString(alias)}, type: ${quoteString(physicalTypeSql(field.type))}, default_value: NULL}`;
   });
   const schema = `schema = MAP {${entries.join(', ')}}`;
