@@ -49,7 +49,7 @@ export class Loch {
       ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
     });
     const cache = new FileCache({ dir: join(warehouse, '.cache'), ids, ...(options.cacheBytes !== undefined ? { maxBytes: options.cacheBytes } : {}) });
-    const parquet = new DuckDbParquetJsonReader({ engine, localPath: (store, key) => cache.localPath(store, key) });
+    const parquet = new DuckDbParquetJsonReader({ engine, acquire: (store, key) => cache.acquire(store, key) });
     const ctx: TableContext = {
       engine,
       cache,

@@ -9,7 +9,7 @@ export { S3Store } from './s3/s3-store.js';
 export type { S3StoreOptions } from './s3/s3-store.js';
 export { resolveS3ClientConfig } from './s3/s3-config.js';
 export type { S3Credentials, S3Options } from './s3/s3-config.js';
-export { dropMemoryStore, namedMemoryStore, openStore, parseLocation } from './open-store.js';
+export { dropMemoryStore, namedMemoryStore, openStore, parseLocation, registerMemoryStore } from './open-store.js';
 export type { OpenStoreOptions, StoreLocation } from './open-store.js';
 export { FileCache } from './file-cache.js';
 export type { CachedFile, FileCacheOptions, FileCacheStats } from './file-cache.js';

@@ -79,6 +79,14 @@ export function namedMemoryStore(name: string): MemoryStore {
   return store;
 }
 
+/**
+ * Makes `memory://<name>` resolve to `store` (tests use it to put an instrumented or faulty
+ * MemoryStore behind a URL). Replaces any store of that name.
+ */
+export function registerMemoryStore(name: string, store: MemoryStore): void {
+  memoryStores.set(name, store);
+}
+
 /** Forgets the process-wide MemoryStore called `name` (tests); returns whether it existed. */
 export function dropMemoryStore(name: string): boolean {
   return memoryStores.delete(name);

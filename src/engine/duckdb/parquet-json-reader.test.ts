@@ -9,9 +9,9 @@ import { DuckDbParquetJsonReader } from './parquet-json-reader.js';
 
 let engine: DuckDbEngine;
 let dir: string;
-/** Only `url` is used: bytes are reached through the injected localPath. */
+/** Only `url` is used: bytes are reached through the injected acquire. */
 const store = { url: 'memory://test' } as ObjectStore;
-const localPath = async (_store: ObjectStore, key: string) => join(dir, key);
+const acquire = async (_store: ObjectStore, key: string) => ({ path: join(dir, key), release: () => undefined });
 
 beforeAll(async () => {
   engine = await DuckDbEngine.create({ threads: 2 });
@@ -41,7 +41,7 @@ async function collect(reader: DuckDbParquetJsonReader, key: string, columns?: s
 
 describe('DuckDbParquetJsonReader', () => {
   it('yields every row as DuckDB to_json gives it', async () => {
-    const reader = new DuckDbParquetJsonReader({ engine, localPath });
+    const reader = new DuckDbParquetJsonReader({ engine, acquire });
     expect(await collect(reader, 'checkpoint.parquet')).toEqual([
       { add: { path: 'a.parquet', partitionValues: { p: '1', q: null }, size: 10, dataChange: true }, metaData: null },
       { add: null, metaData: { version: 3 } },
@@ -50,7 +50,7 @@ describe('DuckDbParquetJsonReader', () => {
   });
 
   it('reads only the requested columns that exist', async () => {
-    const reader = new DuckDbParquetJsonReader({ engine, localPath });
+    const reader = new DuckDbParquetJsonReader({ engine, acquire });
     const rows = await collect(reader, 'checkpoint.parquet', ['metaData', 'remove']);
     expect(rows).toEqual([{ metaData: null }, { metaData: { version: 3 } }, { metaData: null }]);
     expect(await collect(reader, 'checkpoint.parquet', ['remove'])).toEqual([{}, {}, {}]);
@@ -58,7 +58,7 @@ describe('DuckDbParquetJsonReader', () => {
 
   it('streams large files through a shared session', async () => {
     const session = await engine.session();
-    const reader = new DuckDbParquetJsonReader({ session, localPath });
+    const reader = new DuckDbParquetJsonReader({ session, acquire });
     let count = 0;
     let sum = 0;
     for await (const row of reader.readJsonRows(store, 'big.parquet')) {
@@ -70,7 +70,7 @@ describe('DuckDbParquetJsonReader', () => {
   });
 
   it('throws NOT_FOUND for a missing object and CORRUPT_DATA naming the key for bad bytes', async () => {
-    const reader = new DuckDbParquetJsonReader({ engine, localPath });
+    const reader = new DuckDbParquetJsonReader({ engine, acquire });
     await expect(collect(reader, 'missing.parquet')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('missing.parquet') });
     const error = await collect(reader, 'broken.parquet').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LochError);
@@ -78,10 +78,10 @@ describe('DuckDbParquetJsonReader', () => {
     await expect(collect(reader, 'broken.parquet', ['add'])).rejects.toMatchObject({ code: 'CORRUPT_DATA' });
   });
 
-  it('passes on failures of the injected localPath', async () => {
+  it('passes on failures of the injected acquire', async () => {
     const failing = new DuckDbParquetJsonReader({
       engine,
-      localPath: async () => {
+      acquire: async () => {
         throw new LochError('STORAGE_ERROR', 'storage test: down');
       },
     });
@@ -89,6 +89,6 @@ describe('DuckDbParquetJsonReader', () => {
   });
 
   it('needs a session or an engine', () => {
-    expect(() => new DuckDbParquetJsonReader({ localPath })).toThrow(/needs a session or an engine/);
+    expect(() => new DuckDbParquetJsonReader({ acquire })).toThrow(/needs a session or an engine/);
   });
 });

@@ -17,8 +17,11 @@ export interface DuckDbParquetJsonReaderOptions {
    */
   readonly session?: Session;
   readonly engine?: DuckDbEngine;
-  /** A local file holding the object's bytes (the table layer passes its file cache). */
-  readonly localPath: (store: ObjectStore, key: string) => Promise<string>;
+  /**
+   * A local file holding the object's bytes, kept in place until `release` (the table layer
+   * passes its file cache, whose eviction must not remove a file DuckDB is still reading).
+   */
+  readonly acquire: (store: ObjectStore, key: string) => Promise<{ readonly path: string; release(): void }>;
 }
 
 export class DuckDbParquetJsonReader implements ParquetJsonReader {
@@ -29,10 +32,11 @@ export class DuckDbParquetJsonReader implements ParquetJsonReader {
   }
 
   async *readJsonRows(store: ObjectStore, key: string, columns?: readonly string[]): AsyncGenerator<Record<string, unknown>> {
-    const path = await this.options.localPath(store, key);
-    const own = this.options.session ? undefined : await (this.options.engine as DuckDbEngine).session();
-    const session = (this.options.session ?? own) as Session;
+    const { path, release } = await this.options.acquire(store, key);
+    let own: Session | undefined;
     try {
+      own = this.options.session ? undefined : await (this.options.engine as DuckDbEngine).session();
+      const session = (this.options.session ?? own) as Session;
       const source = `read_parquet(${quoteString(path)}, hive_partitioning = false, binary_as_string = false)`;
       const select = columns === undefined ? '*' : await this.existingColumns(session, source, columns, store, key);
       if (select === undefined) {
@@ -47,7 +51,11 @@ export class DuckDbParquetJsonReader implements ParquetJsonReader {
         for (const row of next.value) yield JSON.parse(row[0] as string) as Record<string, unknown>;
       }
     } finally {
-      await own?.close();
+      try {
+        await own?.close();
+      } finally {
+        release();
+      }
     }
   }
 

@@ -37,7 +37,10 @@ export function logError(
   detail: string,
   options: { cause?: unknown; context?: Record<string, unknown> } = {},
 ): LochError {
+  // A wrapped storage failure stays as retryable as the store said it was.
+  const retryable = options.cause instanceof LochError && options.cause.retryable;
   return new LochError(code, `${subsystem}: ${describeWhere(where)}: ${detail}`, {
+    retryable,
     context: whereContext(where, options.context),
     ...(options.cause === undefined ? {} : { cause: options.cause }),
   });
