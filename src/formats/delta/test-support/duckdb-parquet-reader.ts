@@ -49,7 +49,11 @@ export class DuckDbParquetReader implements ParquetJsonReader {
         const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
         const present = new Set(described.getRowObjectsJson().map((r) => String(r['column_name'])));
         const wanted = columns.filter((c) => present.has(c));
-        if (wanted.length === 0) return [];
+        if (wanted.length === 0) {
+          // The port yields every row even when none of the asked-for columns exist.
+          const counted = await connection.runAndReadAll(`SELECT count(*) FROM ${source}`);
+          return Array.from({ length: Number(counted.getRows()[0]?.[0] ?? 0) }, () => ({}));
+        }
         projection = wanted.map(quoteIdentifier).join(', ');
       }
       const reader = await connection.runAndReadAll(`SELECT to_json(t) AS j FROM (SELECT ${projection} FROM ${source}) t`);
