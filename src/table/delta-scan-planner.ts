@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { LochError, isLochError } from '../core/errors.js';
 import type { ScanFile, ScanSpec } from '../engine/scan-spec.js';
 import type { FileFacts } from '../expr/file-facts.js';
@@ -47,7 +48,7 @@ export async function planDeltaScan(ctx: TableContext, table: TableLocation, sou
   checkColumns(table, source.schema, request.columns);
   const partitionFields = source.partitionColumns.map((name) => partitionField(table, source.schema, name));
   const candidates = source.files
-    .map((add) => ({ add, facts: fileFacts(table, source, partitionFields, add) }))
+    .map((add) => ({ add, facts: fileFacts(table, source, partitionFields, add, request.filter !== undefined) }))
     .filter(({ facts }) => request.filter === undefined || !canPrune(request.filter, facts, source.schema));
   const releases: (() => void)[] = [];
   try {
@@ -115,11 +116,12 @@ export function partitionLiterals(table: TableLocation, fields: readonly StructF
   return out;
 }
 
-function fileFacts(table: TableLocation, source: DeltaScanSource, fields: readonly StructField[], add: AddFile): FileFacts & { literals: Map<string, Literal> } {
+/** Statistics are parsed only when there is a filter to prune with: they cost more than the rest. */
+function fileFacts(table: TableLocation, source: DeltaScanSource, fields: readonly StructField[], add: AddFile, withStats: boolean): FileFacts & { literals: Map<string, Literal> } {
   const literals = partitionLiterals(table, fields, add.partitionValues, add.path);
   const values = new Map<string, LiteralValue>();
   for (const [name, l] of literals) values.set(name, l.value);
-  const stats = parseFileStats(add.stats, add.statsParsed, source.schema, { table: table.name, file: add.path });
+  const stats = withStats ? parseFileStats(add.stats, add.statsParsed, source.schema, { table: table.name, file: add.path }) : undefined;
   return { partitionValues: values, literals, ...(stats !== undefined ? { stats } : {}) };
 }
 
@@ -158,7 +160,10 @@ export async function pinDataFile(
   logPath: string,
 ): Promise<{ path: string; release(): void }> {
   try {
-    if (ref.store.localPath?.(ref.key) !== undefined && (await ref.store.head(ref.key)) === undefined) {
+    // A local file is handed to DuckDB by path, so check it exists here, where the table and
+    // version are known (one synchronous stat is far cheaper than an async round trip per file).
+    const local = ref.store.localPath?.(ref.key);
+    if (local !== undefined && !existsSync(local)) {
       throw new LochError('NOT_FOUND', `storage: ${ref.key} does not exist`);
     }
     return await ctx.cache.acquire(ref.store, ref.key);
