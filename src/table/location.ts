@@ -30,6 +30,8 @@ const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
  * paths some writers emit) are opened as a store on their parent folder.
  */
 export function resolveLogPath(table: TableLocation, logPath: string): FileRef {
+  // Some writers put plain absolute paths in the log; they are file URLs without the scheme.
+  if (logPath.startsWith('/') && table.store.url.startsWith('file:')) return resolveLogPath(table, `file://${logPath}`);
   if (!SCHEME.test(logPath)) return { store: table.store, key: decodePath(table, logPath) };
   const tableUrl = table.store.url.replace(/\/+$/, '');
   const normalized = normalizeFileUrl(logPath);

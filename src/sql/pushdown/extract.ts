@@ -24,6 +24,8 @@ export function extractPredicates(tree: unknown, refCount: number): RawPredicate
   const out: RawPredicate[][] = Array.from({ length: refCount }, () => []);
   visit(tree, (node) => {
     if (node['type'] !== 'SELECT_NODE' || !isObject(node['where_clause'])) return;
+    // A sample is taken before WHERE: fewer files would change which rows it picks.
+    if (node['sample'] !== null && node['sample'] !== undefined) return;
     const tables = innerJoinTables(node['from_table']);
     if (tables === undefined) return;
     for (const table of tables) {
@@ -58,10 +60,12 @@ function placeholderIndex(name: string): number | undefined {
 
 function innerJoinTables(from: unknown): { name: string; alias: string }[] | undefined {
   if (!isObject(from)) return undefined;
-  if (from['type'] === 'BASE_TABLE' && from['schema_name'] === '' && from['catalog_name'] === '') {
+  const renamed = Array.isArray(from['column_name_alias']) && (from['column_name_alias'] as unknown[]).length > 0;
+  const sampled = from['sample'] !== null && from['sample'] !== undefined;
+  if (from['type'] === 'BASE_TABLE' && from['schema_name'] === '' && from['catalog_name'] === '' && !renamed && !sampled) {
     return [{ name: String(from['table_name']), alias: String(from['alias'] ?? '') }];
   }
-  if (from['type'] === 'JOIN' && (from['join_type'] === 'INNER' || from['join_type'] === undefined) && from['ref_type'] !== 'ASOF') {
+  if (from['type'] === 'JOIN' && (from['join_type'] === 'INNER' || from['join_type'] === undefined) && from['ref_type'] !== 'ASOF' && from['ref_type'] !== 'POSITIONAL') {
     const left = innerJoinTables(from['left']);
     const right = innerJoinTables(from['right']);
     return left && right ? [...left, ...right] : undefined;

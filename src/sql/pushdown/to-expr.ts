@@ -121,5 +121,7 @@ function booleanValue(text: string): boolean | undefined {
 function temporal(c: RawConstant, text: string, accepted: readonly string[], mode: 'utc' | 'wall'): bigint | undefined {
   if (!accepted.includes(c.typeId)) return undefined;
   if (/\.\d{7,}/.test(text)) return undefined;
+  // DuckDB's TIMESTAMP (no zone) drops an offset instead of applying it: do not guess.
+  if (c.typeId === 'CAST:TIMESTAMP' && /(Z|[+-]\d\d(:?\d\d)?)$/i.test(text.trim().slice(10))) return undefined;
   return parseTimestampText(text.trim(), mode);
 }
