@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'VERSION_NOT_AVAILABLE',
   /** A concurrent writer changed what this operation depended on. */
   'CONFLICT',
+  /** Rows being written break a NOT NULL or CHECK constraint of the table. */
+  'CONSTRAINT_VIOLATION',
   /** SQL that parses but fails to bind or execute in the engine. */
   'SQL_ERROR',
   /** The storage backend failed (network, permissions, disk). Often retryable. */

@@ -1,6 +1,7 @@
 /**
- * The engine layer: DuckDB sessions, streamed results, Arrow batches, scans over data files and
- * the parquet reader of the Delta log. Nothing above this layer imports @duckdb/node-api.
+ * The engine layer: DuckDB sessions, streamed results, Arrow batches, scans over data files,
+ * the parquet reader of the Delta log, and the parquet writers (data files with statistics,
+ * checkpoint rows). Nothing above this layer imports @duckdb/node-api.
  */
 export type { ScanSpec, ScanFile, ExtraColumn } from './scan-spec.js';
 export { DuckDbEngine, type EngineOptions } from './duckdb/database.js';
@@ -9,3 +10,8 @@ export type { RegisteredScan } from './duckdb/scan-context.js';
 export type { Row, SqlValue } from './duckdb/values.js';
 export { DuckDbParquetJsonReader, type DuckDbParquetJsonReaderOptions } from './duckdb/parquet-json-reader.js';
 export { formatDuckDbError } from './duckdb/errors.js';
+export { dataTypeFromDuckDb } from './duckdb/type-from-duckdb.js';
+export { rowsRelation, type RowsRelation } from './duckdb/rows-source.js';
+export type { ParquetWriteSpec, WriteColumn, WritePartitionColumn, WriteConstraint, WrittenFile } from './write-spec.js';
+export { writeParquet } from './duckdb/parquet-write.js';
+export { writeRowsAsParquet, type RowsParquetOptions } from './duckdb/rows-parquet.js';

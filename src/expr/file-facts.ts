@@ -20,3 +20,16 @@ export interface FileStats {
   /** False after deletion vectors hid rows without recomputing stats (Delta tightBounds). */
   readonly tightBounds: boolean;
 }
+
+/**
+ * Statistics of one leaf column of one written data file, as a parquet writer reports them.
+ * `path` holds physical names (the names in the file), outermost first. Bounds are exact
+ * (tight) bounds of the non-null values, in the Literal value representation of the column's
+ * type; absent when the writer has none (all nulls, or a type without ordering).
+ */
+export interface WrittenColumnStats {
+  readonly path: readonly string[];
+  readonly min?: LiteralValue;
+  readonly max?: LiteralValue;
+  readonly nullCount?: number;
+}

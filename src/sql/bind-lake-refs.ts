@@ -86,7 +86,8 @@ async function startVersionAt(table: DeltaTable, timestamp: string): Promise<num
   }
 }
 
-function pruningFilter(predicates: readonly RawPredicate[], schema: TableSnapshot['schema']): Expr | undefined {
+/** The conjuncts expressible over the table's columns, as one filter for file pruning. */
+export function pruningFilter(predicates: readonly RawPredicate[], schema: TableSnapshot['schema']): Expr | undefined {
   const parts = predicates.map((p) => rawToExpr(p, schema)).filter((e): e is Expr => e !== undefined);
   return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : and(...parts);
 }

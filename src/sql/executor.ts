@@ -1,13 +1,14 @@
 import type { Session } from '../engine/index.js';
 import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
-import { bindLakeRef } from './bind-lake-refs.js';
-import type { ScanSummary } from './bind-lake-refs.js';
+import { bindQuery } from './bind-query.js';
+import type { BoundQuery } from './bind-query.js';
 import { detailSql, historySql } from './describe.js';
-import { classifyStatement, findLakeRefs, replaceSpans, splitStatements } from './parse/index.js';
-import type { SpanReplacement } from './parse/index.js';
-import { pushdownPredicates } from './pushdown/index.js';
+import { classifyStatement, splitStatements } from './parse/index.js';
+import { parseWriteStatement } from './parse/write-statements.js';
+import type { WriteStatement } from './parse/write-statements.js';
 import { ownedResult } from './result.js';
+import { executeWrite } from './write-executor.js';
 import type { StatementResult } from './result.js';
 
 /**
@@ -25,6 +26,8 @@ export class SqlExecutor {
 
   /** Runs one statement. */
   async execute(sql: string): Promise<StatementResult> {
+    const write = parseWriteStatement(sql);
+    if (write !== undefined) return this.write(write);
     const statement = classifyStatement(sql);
     switch (statement.kind) {
       case 'describe_history': {
@@ -40,6 +43,18 @@ export class SqlExecutor {
     }
   }
 
+  /** A write runs to its commit before the result (its summary row) is returned. */
+  private async write(statement: WriteStatement): Promise<StatementResult> {
+    const session = await this.ctx.engine.session();
+    try {
+      const summary = await executeWrite(this.ctx, session, statement);
+      return ownedResult(await session.query(summary.resultSql), session, []);
+    } catch (error) {
+      await closeQuietly(session);
+      throw error;
+    }
+  }
+
   private async plain(sql: string): Promise<StatementResult> {
     const session = await this.ctx.engine.session();
     try {
@@ -51,30 +66,20 @@ export class SqlExecutor {
   }
 
   private async query(sql: string): Promise<StatementResult> {
-    const refs = findLakeRefs(sql);
-    if (refs.length === 0) return this.plain(sql);
     const session = await this.ctx.engine.session();
-    const releases: (() => void)[] = [];
+    let bound: BoundQuery | undefined;
     try {
-      const predicates = await pushdownPredicates(session, sql, refs);
-      const replacements: SpanReplacement[] = [];
-      const scans: ScanSummary[] = [];
-      for (const [i, ref] of refs.entries()) {
-        const bound = await bindLakeRef(this.ctx, session, ref, predicates[i] ?? []);
-        releases.push(bound.release);
-        replacements.push(bound.replacement);
-        if (bound.scan !== undefined) scans.push(bound.scan);
-      }
-      return ownedResult(await session.query(replaceSpans(sql, replacements)), session, releases, scans);
+      bound = await bindQuery(this.ctx, session, sql);
+      return ownedResult(await session.query(bound.sql), session, [bound.release], bound.scans);
     } catch (error) {
       await closeQuietly(session);
-      releases.forEach((r) => r());
+      bound?.release();
       throw error;
     }
   }
 }
 
-async function closeQuietly(session: Session): Promise<void> {
+export async function closeQuietly(session: Session): Promise<void> {
   try {
     await session.close();
   } catch {

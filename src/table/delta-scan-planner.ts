@@ -116,6 +116,16 @@ export function partitionLiterals(table: TableLocation, fields: readonly StructF
   return out;
 }
 
+/**
+ * A predicate over add actions: false only when partition values and statistics prove the file
+ * holds no row matching `filter`. Writers use it for the files an operation must touch and for
+ * the read predicate of conflict checks.
+ */
+export function fileMayMatch(table: TableLocation, source: DeltaScanSource, filter: Expr): (add: AddFile) => boolean {
+  const fields = source.partitionColumns.map((name) => partitionField(table, source.schema, name));
+  return (add) => !canPrune(filter, fileFacts(table, source, fields, add, true), source.schema);
+}
+
 /** Statistics are parsed only when there is a filter to prune with: they cost more than the rest. */
 function fileFacts(table: TableLocation, source: DeltaScanSource, fields: readonly StructField[], add: AddFile, withStats: boolean): FileFacts & { literals: Map<string, Literal> } {
   const literals = partitionLiterals(table, fields, add.partitionValues, add.path);

@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
-import { LochError } from '../core/errors.js';
+import { LochError, isLochError } from '../core/errors.js';
+import type { Session } from '../engine/index.js';
 import type { Expr } from '../expr/nodes.js';
 import { typeToString } from '../expr/types.js';
 import type { StructType } from '../expr/types.js';
@@ -11,6 +12,16 @@ import type { TableContext } from './context.js';
 import { planDeltaScan } from './delta-scan-planner.js';
 import type { PlannedScan, ScanRequest } from './delta-scan-planner.js';
 import { locateTable } from './location.js';
+import type { Alteration } from './write/alter-op.js';
+import type { CommitResult } from './write/commit-loop.js';
+import { convertToDelta } from './write/convert-op.js';
+import type { ConvertOutcome, ConvertRequest } from './write/convert-op.js';
+import { createTable } from './write/create-op.js';
+import type { CreateOutcome, CreateTableRequest } from './write/create-op.js';
+import { writeCheckpoint } from './write/post-commit.js';
+import type { CheckpointOptions } from './write/post-commit.js';
+import { alterOnce, beginTransaction, latestOrNothing, writeOnce } from './write/table-writer.js';
+import type { TableTransaction, WriteOptions, WriteOutcome, WriteSource } from './write/table-writer.js';
 import type { TableLocation } from './location.js';
 
 export interface SnapshotSelector {
@@ -52,6 +63,51 @@ export class DeltaTable {
       ...(timestamp !== undefined ? { timestamp } : {}),
     });
     return new TableSnapshot(this.ctx, this.location, snapshot);
+  }
+
+  /** CREATE [OR REPLACE] TABLE [IF NOT EXISTS] [AS SELECT]. */
+  async create(request: CreateTableRequest): Promise<CreateOutcome> {
+    const existing = await latestOrNothing(this.ctx, this.location);
+    try {
+      return await createTable(this.ctx, this.location, existing, request);
+    } catch (error) {
+      // Another writer created the table between our look and our commit.
+      if (request.mode === 'if_not_exists' && isLochError(error, 'ALREADY_EXISTS')) return { kind: 'exists', version: 0 };
+      throw error;
+    }
+  }
+
+  /** CONVERT TO DELTA: the parquet files at this location become version 0, in place. */
+  async convert(request: ConvertRequest = {}, session?: Session): Promise<ConvertOutcome> {
+    const existing = await latestOrNothing(this.ctx, this.location);
+    const own = session ?? (await this.ctx.engine.session());
+    try {
+      return await convertToDelta(this.ctx, this.location, own, existing?.version, request);
+    } finally {
+      if (session === undefined) await own.close();
+    }
+  }
+
+  /** Appends or overwrites rows in one commit (see WriteOptions). */
+  write(source: WriteSource, options: WriteOptions = {}, session?: Session): Promise<WriteOutcome> {
+    return writeOnce(this.ctx, this.location, source, options, session);
+  }
+
+  /** A transaction on the latest version for several operations in one commit. */
+  begin(session?: Session): Promise<TableTransaction> {
+    return beginTransaction(this.ctx, this.location, session);
+  }
+
+  /** One schema, property or constraint change, committed. */
+  alter(change: Alteration, session?: Session): Promise<CommitResult> {
+    return alterOnce(this.ctx, this.location, change, session);
+  }
+
+  /** Writes a checkpoint of the latest version now (normally every delta.checkpointInterval commits). */
+  async checkpoint(options: CheckpointOptions = {}): Promise<{ version: number; parts: number; actions: number }> {
+    const snapshot = await this.snapshot();
+    const written = await writeCheckpoint(this.ctx, this.location, snapshot.version, options);
+    return { version: snapshot.version, parts: written.parts, actions: written.actions };
   }
 
   /** Commit history, newest first. */

@@ -1,0 +1,41 @@
+import type { Session } from '../engine/index.js';
+import type { TableContext } from '../table/context.js';
+import { bindLakeRef } from './bind-lake-refs.js';
+import type { ScanSummary } from './bind-lake-refs.js';
+import { findLakeRefs, replaceSpans } from './parse/index.js';
+import type { SpanReplacement } from './parse/index.js';
+import { pushdownPredicates } from './pushdown/index.js';
+
+/** A query with its lake references replaced by scans registered on a session. */
+export interface BoundQuery {
+  readonly sql: string;
+  readonly scans: readonly ScanSummary[];
+  /** Unpins the files the scans hold; call when the session is done with the query. */
+  release(): void;
+}
+
+/**
+ * Binds every lake reference of `sql` on `session`: each becomes a scan of one snapshot, taken
+ * now, pruned by the WHERE conjuncts that apply to it. Queries without references come back as is.
+ */
+export async function bindQuery(ctx: TableContext, session: Session, sql: string): Promise<BoundQuery> {
+  const refs = findLakeRefs(sql);
+  if (refs.length === 0) return { sql, scans: [], release: () => {} };
+  const releases: (() => void)[] = [];
+  const release = () => releases.splice(0).forEach((r) => r());
+  try {
+    const predicates = await pushdownPredicates(session, sql, refs);
+    const replacements: SpanReplacement[] = [];
+    const scans: ScanSummary[] = [];
+    for (const [i, ref] of refs.entries()) {
+      const bound = await bindLakeRef(ctx, session, ref, predicates[i] ?? []);
+      releases.push(bound.release);
+      replacements.push(bound.replacement);
+      if (bound.scan !== undefined) scans.push(bound.scan);
+    }
+    return { sql: replaceSpans(sql, replacements), scans, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,159 @@
+import { LochError } from '../core/errors.js';
+import type { Session } from '../engine/index.js';
+import type { Expr } from '../expr/nodes.js';
+import type { StructField, StructType } from '../expr/types.js';
+import type { TableContext } from '../table/context.js';
+import { DeltaTable } from '../table/delta-table.js';
+import type { Alteration } from '../table/write/alter-op.js';
+import type { CreateMode } from '../table/write/create-op.js';
+import type { WriteOptions } from '../table/write/table-writer.js';
+import { pruningFilter } from './bind-lake-refs.js';
+import { bindQuery } from './bind-query.js';
+import type { BoundQuery } from './bind-query.js';
+import { findLakeRefs } from './parse/index.js';
+import type { ColumnDef, TableRef, WriteStatement } from './parse/write-statements.js';
+import { pushdownPredicates } from './pushdown/index.js';
+import { sqlBigint } from './sql-text.js';
+
+/** A write statement's outcome as a one-row result, like Databricks' num_affected_rows. */
+export interface WriteSummary {
+  /** SELECT text producing the result row(s). */
+  readonly resultSql: string;
+}
+
+/**
+ * Runs a lake write statement on `session` (CREATE TABLE [AS SELECT], INSERT, REPLACE WHERE,
+ * CONVERT TO DELTA, ALTER TABLE …). Queries inside the statement are bound to snapshots taken
+ * now, on the same session, so `INSERT INTO t SELECT … FROM t` reads the version it replaces.
+ */
+export async function executeWrite(ctx: TableContext, session: Session, statement: WriteStatement): Promise<WriteSummary> {
+  switch (statement.kind) {
+    case 'create_table':
+      return createTable(ctx, session, statement);
+    case 'insert':
+      return insert(ctx, session, statement);
+    case 'convert_to_delta': {
+      const source = statement.source;
+      if (source.kind !== 'path' || source.format !== 'parquet') throw new LochError('INVALID_ARGUMENT', 'sql: CONVERT TO DELTA expects parquet.`<path>`');
+      const converted = await DeltaTable.open(ctx, source.path).convert(
+        { noStatistics: statement.noStatistics, ...(statement.partitionSchema !== undefined ? { partitionSchema: statement.partitionSchema.map(toField) } : {}) },
+        session,
+      );
+      const files = converted.kind === 'converted' ? converted.files : 0;
+      return { resultSql: `SELECT ${sqlBigint(files)} AS num_converted_files` };
+    }
+    default:
+      return alter(ctx, session, statement);
+  }
+}
+
+/** Path references only until the catalog exists (names arrive with the metastore). */
+export function tablePath(ref: TableRef, what: string): string {
+  if (ref.kind === 'path' && ref.format === 'delta') return ref.path;
+  if (ref.kind === 'path') throw new LochError('INVALID_ARGUMENT', `sql: ${what} needs a Delta table (delta.\`<path>\`), not ${ref.format}.\`${ref.path}\``);
+  throw new LochError('NOT_IMPLEMENTED', `sql: ${what}: table names (${ref.parts.join('.')}) need the catalog, which is not built yet; use delta.\`<path>\``);
+}
+
+type CreateStatement = Extract<WriteStatement, { kind: 'create_table' }>;
+type InsertStatement = Extract<WriteStatement, { kind: 'insert' }>;
+
+async function createTable(ctx: TableContext, session: Session, s: CreateStatement): Promise<WriteSummary> {
+  const path = tablePath(s.target, 'CREATE TABLE');
+  if (s.using !== undefined && s.using.toLowerCase() !== 'delta') {
+    throw new LochError('NOT_IMPLEMENTED', `sql: CREATE TABLE ${path} USING ${s.using}: only USING DELTA is supported`);
+  }
+  if (s.location !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE delta.\`${path}\`: the path is the location; drop the LOCATION clause`);
+  const properties: Record<string, string> = { ...s.properties };
+  for (const c of s.constraints) properties[`delta.constraints.${c.name.toLowerCase()}`] = c.checkSql;
+  const mode: CreateMode = s.mustExist ? 'replace' : s.orReplace ? 'or_replace' : s.ifNotExists ? 'if_not_exists' : 'create';
+  let bound: BoundQuery | undefined;
+  try {
+    if (s.asQuery !== undefined) bound = await bindQuery(ctx, session, s.asQuery);
+    const outcome = await DeltaTable.open(ctx, path).create({
+      mode,
+      ...(s.columns !== undefined ? { schema: toSchema(s.columns) } : {}),
+      partitionColumns: s.partitionedBy,
+      properties,
+      ...(s.comment !== undefined ? { description: s.comment } : {}),
+      ...(bound !== undefined ? { asSelect: { sql: bound.sql, session } } : {}),
+    });
+    const rows = outcome.kind === 'created' ? Number(outcome.commit.metrics['numOutputRows'] ?? 0) : 0;
+    return { resultSql: bound === undefined ? `SELECT 'OK' AS status WHERE false` : affected(rows) };
+  } finally {
+    bound?.release();
+  }
+}
+
+async function insert(ctx: TableContext, session: Session, s: InsertStatement): Promise<WriteSummary> {
+  const path = tablePath(s.target, 'INSERT');
+  const table = DeltaTable.open(ctx, path);
+  const options: WriteOptions = {
+    byName: s.byName,
+    ...(s.columns !== undefined ? { columns: s.columns } : {}),
+    ...(s.mode === 'overwrite' ? { mode: 'overwrite' as const } : {}),
+    ...(await partitionOptions(s)),
+    ...(s.replaceWhereSql !== undefined ? { replaceWhere: { sql: s.replaceWhereSql, ...(await conditionExpr(ctx, session, path, s.replaceWhereSql)) } } : {}),
+  };
+  const bound = await bindQuery(ctx, session, s.querySql);
+  try {
+    const outcome = await table.write({ sql: bound.sql }, options, session);
+    return { resultSql: affected(outcome.kind === 'committed' ? outcome.metrics.rows : 0) };
+  } finally {
+    bound.release();
+  }
+}
+
+/** PARTITION (p = v) is a static overwrite of those partitions; PARTITION (p) is dynamic. */
+async function partitionOptions(s: InsertStatement): Promise<Partial<WriteOptions>> {
+  const spec = s.partitionSpec;
+  if (spec === undefined || spec.length === 0) return {};
+  if (s.mode !== 'overwrite') throw new LochError('NOT_IMPLEMENTED', 'sql: INSERT INTO … PARTITION (…) is not supported; use INSERT OVERWRITE or put the values in the query');
+  if (spec.every((p) => p.valueSql === undefined)) return { partitionOverwriteMode: 'dynamic' };
+  if (spec.some((p) => p.valueSql === undefined)) throw new LochError('NOT_IMPLEMENTED', 'sql: INSERT OVERWRITE with both static and dynamic partition columns is not supported');
+  return { staticPartitions: Object.fromEntries(spec.map((p) => [p.column, p.valueSql as string])) };
+}
+
+/** The REPLACE WHERE condition as a pruning filter, via the same pushdown a query's WHERE gets. */
+async function conditionExpr(ctx: TableContext, session: Session, path: string, conditionSql: string): Promise<{ filter?: Expr }> {
+  const text = `SELECT * FROM delta.\`${path.replaceAll('`', '``')}\` WHERE ${conditionSql}`;
+  const refs = findLakeRefs(text);
+  const predicates = await pushdownPredicates(session, text, refs);
+  const snapshot = await DeltaTable.open(ctx, path).snapshot();
+  const filter = pruningFilter(predicates[0] ?? [], snapshot.schema);
+  return filter === undefined ? {} : { filter };
+}
+
+async function alter(ctx: TableContext, session: Session, s: Exclude<WriteStatement, CreateStatement | InsertStatement | { kind: 'convert_to_delta' }>): Promise<WriteSummary> {
+  const path = tablePath(s.target, 'ALTER TABLE');
+  await DeltaTable.open(ctx, path).alter(toAlteration(s), session);
+  return { resultSql: `SELECT 'OK' AS status WHERE false` };
+}
+
+function toAlteration(s: Exclude<WriteStatement, CreateStatement | InsertStatement | { kind: 'convert_to_delta' }>): Alteration {
+  switch (s.kind) {
+    case 'add_constraint':
+      return { kind: 'add_constraint', name: s.name, checkSql: s.checkSql };
+    case 'drop_constraint':
+      return { kind: 'drop_constraint', name: s.name, ifExists: s.ifExists };
+    case 'add_columns':
+      return { kind: 'add_columns', columns: s.columns.map(toField) };
+    case 'set_properties':
+      return { kind: 'set_properties', properties: s.properties };
+    case 'unset_properties':
+      return { kind: 'unset_properties', keys: s.keys, ifExists: s.ifExists };
+    case 'set_nullability':
+      return { kind: 'set_nullability', column: s.column, nullable: s.nullable };
+  }
+}
+
+function toSchema(columns: readonly ColumnDef[]): StructType {
+  return { kind: 'struct', fields: columns.map(toField) };
+}
+
+function toField(c: ColumnDef): StructField {
+  return { name: c.name, type: c.type, nullable: c.nullable, physicalName: c.name, ...(c.comment !== undefined ? { metadata: { comment: c.comment } } : {}) };
+}
+
+function affected(rows: number): string {
+  return `SELECT ${sqlBigint(rows)} AS num_affected_rows, ${sqlBigint(rows)} AS num_inserted_rows`;
+}

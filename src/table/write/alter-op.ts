@@ -1,0 +1,115 @@
+import { LochError } from '../../core/errors.js';
+import type { Session } from '../../engine/index.js';
+import { quoteIdentifier } from '../../expr/to-sql.js';
+import type { StructField, StructType } from '../../expr/types.js';
+import type { Metadata } from '../../formats/delta/spec/actions.js';
+import { parseTableProperties } from '../../formats/delta/write/properties.js';
+import { planDeltaScan } from '../delta-scan-planner.js';
+import { applyMetadata, currentSchema, evolveSchema, requireMetadata } from './schema-change.js';
+import type { DeltaTransaction } from './transaction.js';
+
+const CONSTRAINT_PREFIX = 'delta.constraints.';
+
+/** Every alteration is one metadata change in `tx`; the caller commits. */
+export type Alteration =
+  | { readonly kind: 'add_constraint'; readonly name: string; readonly checkSql: string }
+  | { readonly kind: 'drop_constraint'; readonly name: string; readonly ifExists: boolean }
+  | { readonly kind: 'set_properties'; readonly properties: Readonly<Record<string, string>> }
+  | { readonly kind: 'unset_properties'; readonly keys: readonly string[]; readonly ifExists: boolean }
+  | { readonly kind: 'add_columns'; readonly columns: readonly StructField[] }
+  | { readonly kind: 'set_nullability'; readonly column: string; readonly nullable: boolean };
+
+/** Stages an alteration and names the operation (Spark's names: ADD CONSTRAINT, SET TBLPROPERTIES…). */
+export async function stageAlteration(tx: DeltaTransaction, session: Session, change: Alteration): Promise<void> {
+  const metadata = requireMetadata(tx);
+  const config = { ...metadata.configuration };
+  switch (change.kind) {
+    case 'add_constraint': {
+      const key = findKey(config, `${CONSTRAINT_PREFIX}${change.name}`);
+      if (key !== undefined) throw new LochError('ALREADY_EXISTS', `delta: table ${tx.table.name} already has a constraint ${change.name} (${config[key]})`);
+      await checkExistingRows(tx, session, change.name, change.checkSql);
+      withConfig(tx, metadata, { ...config, [`${CONSTRAINT_PREFIX}${change.name.toLowerCase()}`]: change.checkSql });
+      tx.operation = { name: 'ADD CONSTRAINT', parameters: { name: change.name, expr: change.checkSql }, metrics: {} };
+      return;
+    }
+    case 'drop_constraint': {
+      const key = findKey(config, `${CONSTRAINT_PREFIX}${change.name}`);
+      if (key === undefined && !change.ifExists) throw new LochError('NOT_FOUND', `delta: table ${tx.table.name} has no constraint ${change.name}`);
+      if (key !== undefined) delete config[key];
+      withConfig(tx, metadata, config);
+      tx.operation = { name: 'DROP CONSTRAINT', parameters: { name: change.name }, metrics: {} };
+      return;
+    }
+    case 'set_properties': {
+      for (const k of Object.keys(change.properties)) {
+        if (k.toLowerCase().startsWith(CONSTRAINT_PREFIX)) throw new LochError('INVALID_ARGUMENT', `delta: table ${tx.table.name}: use ALTER TABLE ADD CONSTRAINT instead of setting ${k}`);
+      }
+      const checked = parseTableProperties({ ...change.properties }, tx.table.name).normalized;
+      withConfig(tx, metadata, { ...config, ...checked });
+      tx.operation = { name: 'SET TBLPROPERTIES', parameters: { properties: JSON.stringify(change.properties) }, metrics: {} };
+      return;
+    }
+    case 'unset_properties': {
+      for (const k of change.keys) {
+        const key = findKey(config, k);
+        if (key === undefined && !change.ifExists) throw new LochError('NOT_FOUND', `delta: table ${tx.table.name} has no property ${k}`);
+        if (key !== undefined) delete config[key];
+      }
+      withConfig(tx, metadata, config);
+      tx.operation = { name: 'UNSET TBLPROPERTIES', parameters: { properties: JSON.stringify(change.keys), ifExists: String(change.ifExists) }, metrics: {} };
+      return;
+    }
+    case 'add_columns': {
+      evolveSchema(tx, change.columns);
+      tx.operation = { name: 'ADD COLUMNS', parameters: { columns: JSON.stringify(change.columns.map((c) => ({ column: c.name }))) }, metrics: {} };
+      return;
+    }
+    case 'set_nullability':
+      await setNullability(tx, session, metadata, change.column, change.nullable);
+      return;
+  }
+}
+
+function withConfig(tx: DeltaTransaction, metadata: Metadata, configuration: Record<string, string>): void {
+  applyMetadata(tx, { ...metadata, configuration }, currentSchema(tx));
+}
+
+function findKey(config: Readonly<Record<string, string>>, key: string): string | undefined {
+  return Object.keys(config).find((k) => k.toLowerCase() === key.toLowerCase());
+}
+
+async function setNullability(tx: DeltaTransaction, session: Session, metadata: Metadata, column: string, nullable: boolean): Promise<void> {
+  const schema = currentSchema(tx);
+  const target = schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
+  if (target === undefined) throw new LochError('NOT_FOUND', `delta: table ${tx.table.name} has no column ${column}`);
+  if (!nullable) await checkExistingRows(tx, session, `NOT NULL ${target.name}`, `${quoteIdentifier(target.name)} IS NOT NULL`);
+  const fields = schema.fields.map((f) => (f === target ? { ...f, nullable } : f));
+  const next: StructType = { kind: 'struct', fields };
+  applyMetadata(tx, metadata, next);
+  tx.operation = { name: 'CHANGE COLUMN', parameters: { column: JSON.stringify({ name: target.name, nullable }) }, metrics: {} };
+}
+
+/** A new constraint must hold for the rows already there, or adding it fails naming one of them. */
+async function checkExistingRows(tx: DeltaTransaction, session: Session, name: string, checkSql: string): Promise<void> {
+  const snapshot = tx.snapshot;
+  if (snapshot === undefined || snapshot.files.length === 0) return;
+  const planned = await planDeltaScan(tx.ctx, tx.table, snapshot, {});
+  try {
+    const registered = await session.registerScan(planned.spec);
+    let rows;
+    try {
+      rows = await (await session.query(`SELECT to_json(t)::VARCHAR AS row FROM ${registered.sql} AS t WHERE NOT coalesce((${checkSql}), false) LIMIT 1`)).all();
+    } catch (cause) {
+      throw new LochError('INVALID_ARGUMENT', `delta: table ${tx.table.name}: constraint ${name} (${checkSql}) is not a valid condition on the table: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+    const offending = rows[0]?.[0];
+    if (offending !== undefined) {
+      throw new LochError('CONSTRAINT_VIOLATION', `delta: table ${tx.table.name}: cannot add constraint ${name} (${checkSql}): existing row ${String(offending).slice(0, 500)} violates it`, {
+        context: { table: tx.table.name, constraint: name },
+      });
+    }
+  } finally {
+    planned.release();
+  }
+  tx.readWholeTable();
+}

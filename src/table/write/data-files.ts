@@ -1,0 +1,135 @@
+import { mkdir, mkdtemp, open, readFile, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeParquet } from '../../engine/index.js';
+import type { ParquetWriteSpec, Session, WriteColumn, WriteConstraint, WrittenFile } from '../../engine/index.js';
+import type { StructField, StructType } from '../../expr/types.js';
+import type { AddFile, Metadata } from '../../formats/delta/spec/actions.js';
+import { encodeDataPath } from '../../formats/delta/write/data-path.js';
+import { parseTableProperties } from '../../formats/delta/write/properties.js';
+import { buildStatsJson } from '../../formats/delta/write/stats-build.js';
+import type { TableContext } from '../context.js';
+import type { TableLocation } from '../location.js';
+import { mapLimit } from '../parallel.js';
+
+/** The table shape a write targets: logical schema (with physical names) and partitioning. */
+export interface WriteTarget {
+  readonly schema: StructType;
+  readonly partitionColumns: readonly string[];
+  readonly metadata: Metadata;
+}
+
+export interface DataWriteOptions {
+  /** Target parquet file size in bytes (default 128 MiB). */
+  readonly targetFileSize?: number;
+  /** Extra row checks (e.g. REPLACE WHERE's condition) on top of the table's constraints. */
+  readonly extraConstraints?: readonly WriteConstraint[];
+}
+
+export interface DataWriteResult {
+  readonly adds: AddFile[];
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Folder under the table root where DuckDB writes before files move to their final names. */
+const STAGING_DIR = '_loch_staging';
+
+/**
+ * Writes the rows of `sourceSql` (columns named by the target's logical names) as data files
+ * of the table and returns their add actions (dataChange = true, statistics included).
+ *
+ * The files land in their final place before the commit but nothing references them until the
+ * commit succeeds; a failed or abandoned write leaves orphans only VACUUM removes. On a local
+ * table DuckDB writes into a staging folder under the root, and files are renamed into place
+ * and fsynced; on other stores they are staged in a local temp folder and uploaded.
+ */
+export async function writeDataFiles(ctx: TableContext, table: TableLocation, session: Session, target: WriteTarget, sourceSql: string, options: DataWriteOptions = {}): Promise<DataWriteResult> {
+  const writeId = ctx.ids.uuid();
+  const localStaging = table.store.localPath?.(`${STAGING_DIR}/${writeId}`);
+  const local = localStaging !== undefined;
+  const stagingDir = localStaging ?? (await mkdtemp(join(tmpdir(), 'loch-write-')));
+  const spec = writeSpec(target, sourceSql, stagingDir, writeId, options);
+  try {
+    const written = await writeParquet(session, spec);
+    await mapLimit(written, ctx.ioConcurrency, (file) => publish(table, local, file));
+    const now = ctx.clock.now();
+    const adds = written.map((file) => toAdd(target, file, now));
+    return { adds, rows: written.reduce((n, f) => n + f.rowCount, 0), bytes: written.reduce((n, f) => n + f.sizeBytes, 0) };
+  } finally {
+    await rm(stagingDir, { recursive: true, force: true });
+  }
+}
+
+function writeSpec(target: WriteTarget, sourceSql: string, outputDir: string, fileId: string, options: DataWriteOptions): ParquetWriteSpec {
+  const partitions = new Set(target.partitionColumns);
+  const dataFields = target.schema.fields.filter((f) => !partitions.has(f.name));
+  return {
+    sourceSql,
+    columns: dataFields.map(writeColumn),
+    partitionColumns: target.partitionColumns.map((name) => {
+      const f = fieldNamed(target.schema, name);
+      return { source: f.name, physicalName: f.physicalName, type: f.type };
+    }),
+    constraints: [...tableConstraints(target), ...(options.extraConstraints ?? [])],
+    outputDir,
+    fileId,
+    ...(options.targetFileSize !== undefined ? { targetFileSize: options.targetFileSize } : {}),
+  };
+}
+
+function writeColumn(f: StructField): WriteColumn {
+  return { source: f.name, name: f.name, physicalName: f.physicalName, type: f.type, nullable: f.nullable, ...(f.fieldId !== undefined ? { fieldId: f.fieldId } : {}) };
+}
+
+function fieldNamed(schema: StructType, name: string): StructField {
+  const f = schema.fields.find((x) => x.name === name);
+  if (f === undefined) throw new Error(`partition column ${name} missing from schema`);
+  return f;
+}
+
+/** CHECK constraints of the table (the engine derives NOT NULL checks from the schema itself). */
+export function tableConstraints(target: WriteTarget): WriteConstraint[] {
+  const out: WriteConstraint[] = [];
+  const props = parseTableProperties({ ...target.metadata.configuration }, target.metadata.name ?? target.metadata.id, { allowUnknownDeltaKeys: true });
+  for (const [name, sql] of props.constraints) out.push({ kind: 'check', name, sql });
+  return out;
+}
+
+async function publish(table: TableLocation, local: boolean, file: WrittenFile): Promise<void> {
+  const finalPath = local ? table.store.localPath?.(file.relativePath) : undefined;
+  if (finalPath !== undefined) {
+    await mkdir(dirname(finalPath), { recursive: true });
+    await rename(file.localPath, finalPath);
+    await fsyncFile(finalPath);
+    return;
+  }
+  await table.store.put(file.relativePath, await readFile(file.localPath));
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function toAdd(target: WriteTarget, file: WrittenFile, now: number): AddFile {
+  const props = parseTableProperties({ ...target.metadata.configuration }, target.metadata.name ?? target.metadata.id, { allowUnknownDeltaKeys: true });
+  const partitions = new Set(target.partitionColumns);
+  const dataSchema: StructType = { kind: 'struct', fields: target.schema.fields.filter((f) => !partitions.has(f.name)) };
+  const stats = buildStatsJson(dataSchema, file.rowCount, file.columnStats, {
+    numIndexedCols: props.dataSkippingNumIndexedCols,
+    ...(props.dataSkippingStatsColumns !== undefined ? { statsColumns: props.dataSkippingStatsColumns } : {}),
+  });
+  return {
+    path: encodeDataPath(file.relativePath),
+    partitionValues: file.partitionValues,
+    size: file.sizeBytes,
+    modificationTime: now,
+    dataChange: true,
+    stats,
+  };
+}
