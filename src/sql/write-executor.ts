@@ -6,7 +6,7 @@ import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { Alteration } from '../table/write/alter-op.js';
 import type { CreateMode } from '../table/write/create-op.js';
-import type { WriteOptions } from '../table/write/table-writer.js';
+import type { TableTransaction, WriteOptions } from '../table/write/table-writer.js';
 import { pruningFilter } from './bind-lake-refs.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
@@ -94,11 +94,30 @@ async function insert(ctx: TableContext, session: Session, s: InsertStatement): 
     ...(await partitionOptions(s)),
     ...(s.replaceWhereSql !== undefined ? { replaceWhere: { sql: s.replaceWhereSql, ...(await conditionExpr(ctx, session, path, s.replaceWhereSql)) } } : {}),
   };
-  const bound = await bindQuery(ctx, session, s.querySql);
+  const { tx, bound } = await beginReadingSource(ctx, table, session, s.querySql);
   try {
-    const outcome = await table.write({ sql: bound.sql }, options, session);
+    await tx.write({ sql: bound.sql }, { ...options, sourceReadsTable: bound.scans.some((scan) => scan.table === path) });
+    const outcome = await tx.commit();
     return { resultSql: affected(outcome.kind === 'committed' ? outcome.metrics.rows : 0) };
   } finally {
+    bound.release();
+  }
+}
+
+/** Rebinds this many times when the target moves between opening the transaction and binding its query. */
+const SOURCE_BIND_ATTEMPTS = 5;
+
+/**
+ * Opens the write transaction and binds the query, so that a query reading the target table
+ * (`INSERT INTO t SELECT … FROM t`) reads exactly the version the transaction starts from;
+ * the conflict check then covers what the query read.
+ */
+async function beginReadingSource(ctx: TableContext, table: DeltaTable, session: Session, querySql: string): Promise<{ tx: TableTransaction; bound: BoundQuery }> {
+  for (let attempt = 1; ; attempt++) {
+    const tx = await table.begin(session);
+    const bound = await bindQuery(ctx, session, querySql);
+    const read = bound.scans.find((scan) => scan.table === table.name);
+    if (read === undefined || read.version === tx.readVersion || attempt >= SOURCE_BIND_ATTEMPTS) return { tx, bound };
     bound.release();
   }
 }

@@ -1,12 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { LochError } from '../../core/errors.js';
 import { checkKey, checkPrefix, checkRange } from '../check-key.js';
 import type { ListOptions, ObjectMeta, ObjectStore, PutIfAbsentResult } from '../object-store.js';
@@ -41,7 +33,8 @@ export class S3Store implements ObjectStore {
   readonly bucket: string;
   /** The store's root inside the bucket, without a trailing '/'; '' for the whole bucket. */
   readonly prefix: string;
-  private readonly client: S3Client;
+  private client: S3Client | undefined;
+  private readonly clientOptions: S3StoreOptions;
   private readonly ownsClient: boolean;
   private readonly keyBase: string;
   private readonly conflictRetries: number;
@@ -59,7 +52,8 @@ export class S3Store implements ObjectStore {
     this.prefix = prefix;
     this.keyBase = prefix === '' ? '' : `${prefix}/`;
     this.ownsClient = options.client === undefined;
-    this.client = options.client ?? new S3Client(resolveS3ClientConfig(options));
+    this.client = options.client;
+    this.clientOptions = options;
     this.conflictRetries = options.conflictRetries ?? 4;
     this.conflictBackoffMs = options.conflictBackoffMs ?? 25;
   }
@@ -67,7 +61,7 @@ export class S3Store implements ObjectStore {
   async get(key: string): Promise<Uint8Array | undefined> {
     const full = this.objectKey(key);
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: full }));
+      const out = await (await this.connect()).send(new (await sdk()).GetObjectCommand({ Bucket: this.bucket, Key: full }));
       return await bodyBytes(out);
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -84,7 +78,7 @@ export class S3Store implements ObjectStore {
     }
     const range = `bytes=${offset}-${offset + length - 1}`;
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: full, Range: range }));
+      const out = await (await this.connect()).send(new (await sdk()).GetObjectCommand({ Bucket: this.bucket, Key: full, Range: range }));
       const bytes = await bodyBytes(out);
       // A server that ignores Range answers 200 with the whole object: cut it ourselves.
       if (out.ContentRange === undefined) return bytes.slice(Math.min(offset, bytes.byteLength), offset + length);
@@ -99,7 +93,7 @@ export class S3Store implements ObjectStore {
   async head(key: string): Promise<ObjectMeta | undefined> {
     const full = this.objectKey(key);
     try {
-      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: full }));
+      const out = await (await this.connect()).send(new (await sdk()).HeadObjectCommand({ Bucket: this.bucket, Key: full }));
       return { key, size: out.ContentLength ?? 0, lastModified: out.LastModified?.getTime() ?? 0 };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -126,7 +120,7 @@ export class S3Store implements ObjectStore {
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const full = this.objectKey(key);
     try {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: full, Body: bytes, ContentLength: bytes.byteLength }));
+      await (await this.connect()).send(new (await sdk()).PutObjectCommand({ Bucket: this.bucket, Key: full, Body: bytes, ContentLength: bytes.byteLength }));
     } catch (error) {
       throw s3Error(error, 'put', this.bucket, full);
     }
@@ -136,8 +130,7 @@ export class S3Store implements ObjectStore {
     const full = this.objectKey(key);
     for (let attempt = 0; attempt <= this.conflictRetries; attempt += 1) {
       try {
-        await this.client.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: full, Body: bytes, ContentLength: bytes.byteLength, IfNoneMatch: '*' }),
+        await (await this.connect()).send(new (await sdk()).PutObjectCommand({ Bucket: this.bucket, Key: full, Body: bytes, ContentLength: bytes.byteLength, IfNoneMatch: '*' }),
         );
         return 'created';
       } catch (error) {
@@ -157,7 +150,7 @@ export class S3Store implements ObjectStore {
   async delete(key: string): Promise<void> {
     const full = this.objectKey(key);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: full }));
+      await (await this.connect()).send(new (await sdk()).DeleteObjectCommand({ Bucket: this.bucket, Key: full }));
     } catch (error) {
       if (isNotFound(error)) return;
       throw s3Error(error, 'delete', this.bucket, full);
@@ -166,13 +159,21 @@ export class S3Store implements ObjectStore {
 
   /** Closes the connection pool of a client this store created (not of one passed in). */
   destroy(): void {
-    if (this.ownsClient) this.client.destroy();
+    if (this.ownsClient) this.client?.destroy();
+  }
+
+  /** The client, created on first use: the SDK is loaded only by processes that touch S3. */
+  private async connect(): Promise<S3Client> {
+    if (this.client === undefined) {
+      const { S3Client: Client } = await sdk();
+      this.client ??= new Client(resolveS3ClientConfig(this.clientOptions));
+    }
+    return this.client;
   }
 
   private async listPage(prefix: string, startAfter: string | undefined, token: string | undefined) {
     try {
-      return await this.client.send(
-        new ListObjectsV2Command({
+      return await (await this.connect()).send(new (await sdk()).ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: prefix === '' ? undefined : prefix,
           StartAfter: token === undefined ? startAfter : undefined,
@@ -199,6 +200,15 @@ export class S3Store implements ObjectStore {
 async function bodyBytes(out: GetObjectCommandOutput): Promise<Uint8Array> {
   if (out.Body === undefined) return new Uint8Array(0);
   return out.Body.transformToByteArray();
+}
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdkModule: Promise<Sdk> | undefined;
+
+/** The AWS SDK takes ~0.5 s to import; every process that never opens an S3 table is spared it. */
+function sdk(): Promise<Sdk> {
+  sdkModule ??= import('@aws-sdk/client-s3');
+  return sdkModule;
 }
 
 function sleep(ms: number): Promise<void> {

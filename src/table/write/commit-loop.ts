@@ -56,7 +56,10 @@ const DEFAULT_MAX_ATTEMPTS = 10_000;
  * someone else's version 0 means the table exists (ALREADY_EXISTS).
  *
  * A storage failure whose outcome is unknown (a timeout after the request was sent) is resolved
- * by reading the commit back and comparing its txnId, so a commit is neither lost nor doubled.
+ * by reading the commit back and comparing its txnId, and so is an 'exists' answer (an SDK retry
+ * of our own put meets our object), so a commit is neither lost nor doubled. When the read-back
+ * keeps failing the outcome stays unknown: STORAGE_ERROR with context.outcome 'unknown' and
+ * retryable false, because re-running the write could commit it twice.
  */
 export async function commitPrepared(ctx: TableContext, table: TableLocation, prepared: PreparedCommit, options: CommitLoopOptions = {}): Promise<CommitResult> {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -72,10 +75,15 @@ export async function commitPrepared(ctx: TableContext, table: TableLocation, pr
     if (outcome === 'created') {
       return { version, attempts: attempt, rebasedOver, operation: prepared.operation.name, metrics: prepared.operation.metrics, commitInfo };
     }
+    const winners = await readWinners(table, version);
+    // A store may answer 'exists' to our own write (the S3 SDK retries a PutObject whose reply
+    // was lost and the retry meets our object): the log, not the answer, says who committed.
+    if (winners[0]?.txnId === txnId) {
+      return { version, attempts: attempt, rebasedOver, operation: prepared.operation.name, metrics: prepared.operation.metrics, commitInfo };
+    }
     if (prepared.readVersion < 0) {
       throw new LochError('ALREADY_EXISTS', `delta commit: table ${table.name} already exists (another writer created version 0)`, { context: { table: table.name } });
     }
-    const winners = await readWinners(table, version);
     const check = checkConflicts({ ...prepared.footprint, readVersion: prepared.readVersion }, winners, { root: canonicalRoot(table.store.url) });
     if (check.kind === 'conflict') throw conflictError(check, { table: table.name, version });
     if (attempt >= maxAttempts) {
@@ -96,22 +104,64 @@ function commitInfoAction(raw: Readonly<Record<string, unknown>>): CommitInfo {
   return { raw };
 }
 
-/** put-if-absent, resolving an unknown outcome by reading back the txnId. */
+/** Read-backs of a commit whose put had an unknown outcome, before giving up. */
+const READ_BACK_ATTEMPTS = 8;
+
+/**
+ * put-if-absent, resolving an unknown outcome (a retryable failure: the request may or may not
+ * have reached the store) by reading the commit back and comparing its txnId. A failed read-back
+ * is tried again rather than taken as "absent": retrying the put after our object landed would
+ * answer 'exists' and the loop would commit the same actions a second time.
+ */
 async function putCommit(table: TableLocation, version: number, bytes: Uint8Array, txnId: string): Promise<'created' | 'exists'> {
   const key = commitKey(version);
-  try {
-    return await table.store.putIfAbsent(key, bytes);
-  } catch (error) {
-    if (!isLochError(error) || !error.retryable) throw error;
-    const existing = await table.store.get(key).catch(() => undefined);
-    if (existing === undefined) return putCommit(table, version, bytes, txnId);
-    return new TextDecoder().decode(existing).includes(`"txnId":"${txnId}"`) ? 'created' : 'exists';
+  let lastError: unknown;
+  for (let attempt = 0; attempt < READ_BACK_ATTEMPTS; attempt++) {
+    try {
+      return await table.store.putIfAbsent(key, bytes);
+    } catch (error) {
+      if (!isLochError(error) || !error.retryable) throw error;
+      lastError = error;
+    }
+    const existing = await readBack(table, key, version);
+    if (existing !== undefined) return new TextDecoder().decode(existing).includes(`"txnId":"${txnId}"`) ? 'created' : 'exists';
+    await pause(attempt);
   }
+  throw new LochError('STORAGE_ERROR', `delta commit: table ${table.name}: could not write version ${version} after ${READ_BACK_ATTEMPTS} attempts`, {
+    context: { table: table.name, version },
+    cause: lastError,
+    retryable: true,
+  });
+}
+
+/** The commit file's bytes or undefined when it is absent; retryable read failures are retried. */
+async function readBack(table: TableLocation, key: string, version: number): Promise<Uint8Array | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await table.store.get(key);
+    } catch (error) {
+      if (!isLochError(error) || !error.retryable || attempt + 1 >= READ_BACK_ATTEMPTS) {
+        // Not retryable on purpose: the commit may have landed, so re-running the whole write
+        // could commit it twice. The caller must look at the log before trying again.
+        throw new LochError('STORAGE_ERROR', `delta commit: table ${table.name}: version ${version} may or may not have been committed (the put failed and reading it back failed ${attempt + 1} times); check the table history before retrying`, {
+          context: { table: table.name, version, outcome: 'unknown' },
+          cause: error,
+          retryable: false,
+        });
+      }
+      await pause(attempt);
+    }
+  }
+}
+
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt)));
 }
 
 interface Winner {
   readonly version: number;
   readonly actions: readonly Action[];
+  readonly txnId?: string;
   readonly inCommitTimestamp?: number;
 }
 
@@ -119,19 +169,41 @@ interface Winner {
 async function readWinners(table: TableLocation, from: number): Promise<Winner[]> {
   const winners: Winner[] = [];
   for (let v = from; ; v++) {
-    let read: { actions: Action[] };
-    try {
-      read = await readCommitActions(table.store, table.name, v);
-    } catch (error) {
-      if (isLochError(error, 'NOT_FOUND') || isLochError(error, 'VERSION_NOT_AVAILABLE')) break;
-      throw error;
-    }
+    const read = await readWinner(table, v, v === from);
+    if (read === undefined) break;
     const info = read.actions.find((a) => a.kind === 'commitInfo');
     const ict = info?.kind === 'commitInfo' ? info.commitInfo.inCommitTimestamp : undefined;
-    winners.push({ version: v, actions: read.actions, ...(ict !== undefined ? { inCommitTimestamp: ict } : {}) });
+    const txnId = info?.kind === 'commitInfo' ? info.commitInfo.raw['txnId'] : undefined;
+    winners.push({ version: v, actions: read.actions, ...(ict !== undefined ? { inCommitTimestamp: ict } : {}), ...(typeof txnId === 'string' ? { txnId } : {}) });
   }
   if (winners.length === 0) {
     throw new LochError('INTERNAL', `delta commit: table ${table.name}: version ${from} exists but could not be read back`, { retryable: true });
   }
   return winners;
+}
+
+/**
+ * One winning commit, or undefined past the end of the log; retryable read failures are tried
+ * again. The commit at the version we just tried may be our own (see the caller), so failing to
+ * read that one leaves the outcome unknown and must not be reported as retryable.
+ */
+async function readWinner(table: TableLocation, version: number, mayBeOurs: boolean): Promise<{ actions: Action[] } | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await readCommitActions(table.store, table.name, version);
+    } catch (error) {
+      if (isLochError(error, 'NOT_FOUND') || isLochError(error, 'VERSION_NOT_AVAILABLE')) return undefined;
+      const retryable = isLochError(error) && error.retryable;
+      if (retryable && attempt + 1 < READ_BACK_ATTEMPTS) {
+        await pause(attempt);
+        continue;
+      }
+      if (!retryable || !mayBeOurs) throw error;
+      throw new LochError('STORAGE_ERROR', `delta commit: table ${table.name}: version ${version} may or may not be this transaction's commit (reading it failed ${attempt + 1} times); check the table history before retrying`, {
+        context: { table: table.name, version, outcome: 'unknown' },
+        cause: error,
+        retryable: false,
+      });
+    }
+  }
 }

@@ -109,7 +109,7 @@ function partitionValuesOf(table: string, key: string, dirs: readonly string[], 
 
 async function unionSchema(session: Session, table: string, paths: readonly string[]): Promise<StructType> {
   const list = `[${paths.map(quoteString).join(', ')}]`;
-  const result = await session.query(`SELECT * FROM read_parquet(${list}, union_by_name = true) LIMIT 0`);
+  const result = await session.query(`SELECT * FROM read_parquet(${list}, union_by_name = true, hive_partitioning = false) LIMIT 0`);
   await result.all();
   const fields = result.columns.map((c) => ({ name: c.name, type: dataTypeFromDuckDb(c.type, `${c.name} of ${table}`), nullable: true, physicalName: c.name }) satisfies StructField);
   return { kind: 'struct', fields };
@@ -121,7 +121,7 @@ async function fileStats(session: Session, schema: StructType, path: string, noS
     const c = quoteIdentifier(f.name);
     return [`min(${c})`, `max(${c})`, `count(*) - count(${c})`];
   });
-  const rows = await (await session.query(`SELECT ${['count(*)', ...aggregates].join(', ')} FROM read_parquet(${quoteString(path)}, union_by_name = true)`)).all();
+  const rows = await (await session.query(`SELECT ${['count(*)', ...aggregates].join(', ')} FROM read_parquet(${quoteString(path)}, hive_partitioning = false)`)).all();
   const row = rows[0] ?? [];
   const stats: WrittenColumnStats[] = columns.map((f, i) => {
     const min = literalOf(row[1 + i * 3] ?? null, f.type);

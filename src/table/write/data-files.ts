@@ -24,6 +24,8 @@ export interface DataWriteOptions {
   readonly targetFileSize?: number;
   /** Extra row checks (e.g. REPLACE WHERE's condition) on top of the table's constraints. */
   readonly extraConstraints?: readonly WriteConstraint[];
+  /** A folder under the table root for the files (change data files go to `_change_data`). */
+  readonly subdir?: string;
 }
 
 export interface DataWriteResult {
@@ -51,7 +53,8 @@ export async function writeDataFiles(ctx: TableContext, table: TableLocation, se
   const stagingDir = localStaging ?? (await mkdtemp(join(tmpdir(), 'loch-write-')));
   const spec = writeSpec(target, sourceSql, stagingDir, writeId, options);
   try {
-    const written = await writeParquet(session, spec);
+    const placed = await writeParquet(session, spec);
+    const written = options.subdir === undefined ? placed : placed.map((f) => ({ ...f, relativePath: `${options.subdir}/${f.relativePath}` }));
     await mapLimit(written, ctx.ioConcurrency, (file) => publish(table, local, file));
     const now = ctx.clock.now();
     const adds = written.map((file) => toAdd(target, file, now));

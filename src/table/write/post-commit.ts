@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRowsAsParquet } from '../../engine/index.js';
-import { LAST_CHECKPOINT_KEY, LOG_DIR, classicCheckpointKey, multiPartCheckpointKey } from '../../formats/delta/log/log-files.js';
+import { LAST_CHECKPOINT_KEY, LOG_DIR, classicCheckpointKey, commitKey, multiPartCheckpointKey } from '../../formats/delta/log/log-files.js';
 import { loadDeltaSnapshot } from '../../formats/delta/snapshot.js';
 import type { DeltaSnapshot } from '../../formats/delta/snapshot.js';
 import type { Metadata } from '../../formats/delta/spec/actions.js';
@@ -79,7 +79,10 @@ function stateOf(snapshot: DeltaSnapshot) {
 export async function cleanUpLog(ctx: TableContext, table: TableLocation, latestVersion: number, retentionMs: number): Promise<string[]> {
   const files: { key: string; lastModified: number }[] = [];
   for await (const meta of table.store.list(LOG_DIR)) files.push({ key: meta.key, lastModified: meta.lastModified });
-  const expired = expiredLogFiles(files, { retentionMs, now: ctx.clock.now(), latestVersion });
+  // Ages are file times, so "now" is too: the newest commit's file time, or the injected clock if
+  // that is earlier. A clock ahead of the file system can then never expire a retained version.
+  const newest = files.find((f) => f.key === commitKey(latestVersion))?.lastModified ?? ctx.clock.now();
+  const expired = expiredLogFiles(files, { retentionMs, now: Math.min(ctx.clock.now(), newest), latestVersion });
   for (const key of expired) await table.store.delete(key);
   return expired;
 }

@@ -100,8 +100,42 @@ function unknownColumn(table: string, schema: StructType, name: string): LochErr
 function sourceValue(table: string, target: StructField, source: SourceColumn, alias: string): string {
   if (source.type === 'null' || assignable(source.type, target.type, source.duckType)) return alias;
   const message = `delta write: table ${table}: cannot write ${source.duckType} values of ${source.name} into column ${target.name} of type ${typeToString(target.type)}`;
-  if (source.duckType === 'INTEGER') return `CASE WHEN ${alias} IS NULL THEN NULL::${dataTypeToDuckDb(target.type)} ELSE error(${quoteString(message)}) END`;
+  const rebuilt = withNullPlaceholders(alias, source.type, target.type, message, 0);
+  if (rebuilt !== undefined) return rebuilt;
   throw new LochError('INVALID_ARGUMENT', message, { context: { table, column: target.name, sourceType: source.duckType, targetType: typeToString(target.type) } });
+}
+
+/**
+ * DuckDB types a NULL inside a struct, list or map literal as INTEGER ({'a': NULL}, [] …), so a
+ * nested INTEGER headed for a non-numeric type may be a NULL placeholder: the value is rebuilt
+ * level by level, each such leaf checked row by row (NULL passes, anything else fails with
+ * `message`). Undefined when the types differ in any other way.
+ */
+function withNullPlaceholders(expr: string, from: DataType, to: DataType, message: string, depth: number): string | undefined {
+  if (assignable(from, to)) return expr;
+  if (from.kind === 'primitive' && from.name === 'integer') return `CASE WHEN ${expr} IS NULL THEN NULL::${dataTypeToDuckDb(to)} ELSE error(${quoteString(message)}) END`;
+  const v = `__n${depth}`;
+  if (from.kind === 'struct' && to.kind === 'struct' && from.fields.length === to.fields.length) {
+    const parts: string[] = [];
+    for (const [i, f] of to.fields.entries()) {
+      const source = from.fields[i] as StructField;
+      const value = withNullPlaceholders(`struct_extract(${expr}, ${quoteString(source.name)})`, source.type, f.type, message, depth + 1);
+      if (value === undefined) return undefined;
+      parts.push(`${quoteIdentifier(f.name)} := ${value}`);
+    }
+    return `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${parts.join(', ')}) END`;
+  }
+  if (from.kind === 'array' && to.kind === 'array') {
+    const element = withNullPlaceholders(v, from.element, to.element, message, depth + 1);
+    return element === undefined ? undefined : `list_transform(${expr}, lambda ${v}: ${element})`;
+  }
+  if (from.kind === 'map' && to.kind === 'map') {
+    const key = withNullPlaceholders(`${v}.key`, from.key, to.key, message, depth + 1);
+    const value = withNullPlaceholders(`${v}.value`, from.value, to.value, message, depth + 1);
+    if (key === undefined || value === undefined) return undefined;
+    return `map_from_entries(list_transform(map_entries(${expr}), lambda ${v}: struct_pack(key := ${key}, value := ${value})))`;
+  }
+  return undefined;
 }
 
 const NUMERIC = new Set(['byte', 'short', 'integer', 'long', 'float', 'double']);

@@ -1,4 +1,5 @@
-import type { RecordBatch } from 'apache-arrow';
+import { DataType, TimeUnit, makeVector, util } from 'apache-arrow';
+import type { Data, RecordBatch } from 'apache-arrow';
 import { LochError, isLochError } from '../../core/errors.js';
 import { rowsRelation } from '../../engine/index.js';
 import type { Session } from '../../engine/index.js';
@@ -41,6 +42,11 @@ export interface WriteOptions {
   /** Idempotent writes: skipped when the table already has this application at this version. */
   readonly appTransaction?: { readonly appId: string; readonly version: number };
   readonly userMetadata?: string;
+  /**
+   * The source query reads this table (INSERT INTO t SELECT … FROM t): the write then depends on
+   * every row, and a concurrent delete conflicts instead of being silently outrun.
+   */
+  readonly sourceReadsTable?: boolean;
 }
 
 /** A commit, or the reason nothing was committed (an idempotent write seen before). */
@@ -74,6 +80,7 @@ export class TableTransaction {
       this.skipped = `application ${options.appTransaction.appId} already committed version ${options.appTransaction.version}`;
       return { rows: 0, files: 0, bytes: 0, removedFiles: 0, removedBytes: 0, copiedRows: 0 };
     }
+    if (options.sourceReadsTable) this.tx.readWholeTable();
     const metrics = await this.withSource(source, options, (session, sourceSql) =>
       stageWrite(this.tx, session, {
         sourceSql,
@@ -136,10 +143,51 @@ export class TableTransaction {
   }
 }
 
+/**
+ * Arrow batches as row objects, exactly: Arrow JS's own getters give 64-bit timestamps as float
+ * milliseconds (losing microseconds far from 1970) and decimals without their scale, so those
+ * are read from the buffers: timestamps as bigint microseconds, decimals as text with their scale.
+ */
 async function* arrowRows(batches: Iterable<RecordBatch> | AsyncIterable<RecordBatch>): AsyncIterable<Record<string, unknown>> {
   for await (const batch of batches) {
-    for (const row of batch) if (row !== null) yield row.toJSON() as Record<string, unknown>;
+    const columns = batch.schema.fields.map((f, i) => ({ name: f.name, data: batch.data.children[i] as Data }));
+    for (let r = 0; r < batch.numRows; r++) {
+      const row: Record<string, unknown> = {};
+      for (const c of columns) row[c.name] = arrowValue(c.data, r);
+      yield row;
+    }
   }
+}
+
+const MICROS_PER_UNIT = [1_000_000n, 1_000n, 1n];
+
+function arrowValue(data: Data, i: number): unknown {
+  if (!data.getValid(i)) return null;
+  const type = data.type;
+  if (DataType.isTimestamp(type)) {
+    const raw = BigInt((data.values as BigInt64Array)[i] as bigint);
+    return type.unit === TimeUnit.NANOSECOND ? raw / 1000n : raw * (MICROS_PER_UNIT[type.unit] as bigint);
+  }
+  if (DataType.isStruct(type)) return Object.fromEntries(type.children.map((f, k) => [f.name, arrowValue(data.children[k] as Data, i)]));
+  if (DataType.isList(type) || DataType.isMap(type)) {
+    const offsets = data.valueOffsets;
+    const child = data.children[0] as Data;
+    const items: unknown[] = [];
+    for (let j = Number(offsets[i]); j < Number(offsets[i + 1]); j++) items.push(arrowValue(child, j));
+    if (!DataType.isMap(type)) return items;
+    return new Map(items.map((e) => Object.values(e as Record<string, unknown>) as [unknown, unknown]));
+  }
+  const value: unknown = makeVector(data).get(i);
+  // The unscaled integer as text (bigNumToBigInt goes through a float for negative 128-bit values).
+  if (DataType.isDecimal(type)) return decimalText(BigInt(util.bigNumToString(value as Parameters<typeof util.bigNumToString>[0])), type.scale);
+  if (DataType.isDate(type)) return new Date(value as number);
+  return value;
+}
+
+function decimalText(unscaled: bigint, scale: number): string {
+  const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return unscaled < 0n ? `-${text}` : text;
 }
 
 function writeMode(table: string, options: WriteOptions): WriteMode {

@@ -1,6 +1,6 @@
 import { LochError } from '../../core/errors.js';
 import type { DeltaSnapshot } from '../../formats/delta/snapshot.js';
-import type { Action, AddFile, DomainMetadata, Metadata, Protocol, RemoveFile } from '../../formats/delta/spec/actions.js';
+import type { Action, AddFile, Cdc, DomainMetadata, Metadata, Protocol, RemoveFile } from '../../formats/delta/spec/actions.js';
 import { canonicalRoot, fileIdentity } from '../../formats/delta/log/file-identity.js';
 import { checkWritable } from '../../formats/delta/write/protocol-for.js';
 import type { TableContext } from '../context.js';
@@ -25,6 +25,7 @@ export class DeltaTransaction {
   private protocolChanged = false;
   private readonly adds: AddFile[] = [];
   private readonly removes: RemoveFile[] = [];
+  private readonly changeFiles: Cdc[] = [];
   private readonly other: Action[] = [];
   private readonly readFiles = new Set<string>();
   private readonly removedFiles = new Set<string>();
@@ -65,6 +66,17 @@ export class DeltaTransaction {
     return this.removes;
   }
 
+  /**
+   * The files live after what the transaction has staged so far: the snapshot's files it has
+   * not removed, then the ones it added. A later operation of the same transaction (a second
+   * overwrite or replaceWhere) works on these, as if the earlier ones had committed.
+   */
+  get liveFiles(): readonly AddFile[] {
+    const root = canonicalRoot(this.table.store.url);
+    const kept = (this.snapshot?.files ?? []).filter((f) => !this.removedFiles.has(fileIdentity(f.path, f.deletionVector, root)));
+    return [...kept, ...this.adds];
+  }
+
   setMetadata(metadata: Metadata): void {
     this.metadata = metadata;
     this.metadataChanged = true;
@@ -81,9 +93,15 @@ export class DeltaTransaction {
     this.adds.push(...files);
   }
 
-  /** Stages removes of live files this transaction read (deletes, overwrites, rewrites). */
+  /** Stages removes of live files this transaction read (deletes, overwrites, rewrites); see liveFiles. */
   removeFiles(files: readonly AddFile[], deletionTimestamp: number): void {
     for (const add of files) {
+      // A file this transaction added is simply no longer added: the log never knew it.
+      const staged = this.adds.indexOf(add);
+      if (staged >= 0) {
+        this.adds.splice(staged, 1);
+        continue;
+      }
       const id = fileIdentity(add.path, add.deletionVector, canonicalRoot(this.table.store.url));
       this.readFiles.add(id);
       this.removedFiles.add(id);
@@ -101,6 +119,11 @@ export class DeltaTransaction {
         ...(add.defaultRowCommitVersion !== undefined ? { defaultRowCommitVersion: add.defaultRowCommitVersion } : {}),
       });
     }
+  }
+
+  /** Stages change data files (`cdc`): when a commit has any, change feed readers use only them. */
+  addChangeFiles(files: readonly Cdc[]): void {
+    this.changeFiles.push(...files);
   }
 
   /** Records that the operation's outcome depends on the rows of files matching `predicate`. */
@@ -147,6 +170,7 @@ export class DeltaTransaction {
       ...this.other,
       ...this.removes.map((remove) => ({ kind: 'remove', remove }) as const),
       ...this.adds.map((add) => ({ kind: 'add', add }) as const),
+      ...this.changeFiles.map((cdc) => ({ kind: 'cdc', cdc }) as const),
     ];
     this.committed = true;
     const result = await commitPrepared(this.ctx, this.table, {

@@ -1,16 +1,17 @@
 import { LochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import type { Expr } from '../../expr/nodes.js';
-import { dataTypeToDuckDb, quoteIdentifier } from '../../expr/to-sql.js';
+import type { StructField } from '../../expr/types.js';
+import { quoteIdentifier } from '../../expr/to-sql.js';
 import { parsePartitionValue } from '../../formats/delta/partition-values.js';
-import type { AddFile } from '../../formats/delta/spec/actions.js';
-import { appendOnly } from '../../formats/delta/spec/protocol.js';
+import type { AddFile, Cdc } from '../../formats/delta/spec/actions.js';
+import { appendOnly, changeDataFeedEnabled } from '../../formats/delta/spec/protocol.js';
 import { fileMayMatch, planDeltaScan } from '../delta-scan-planner.js';
 import { writeDataFiles } from './data-files.js';
 import type { WriteTarget } from './data-files.js';
 import { alignSource, describeSource, evolvedFields } from './source.js';
 import type { Alignment } from './source.js';
-import { evolveSchema } from './schema-change.js';
+import { currentSchema, evolveSchema } from './schema-change.js';
 import type { DeltaTransaction } from './transaction.js';
 
 /** What an INSERT-like write does to the rows already in the table. */
@@ -56,7 +57,8 @@ export async function stageWrite(tx: DeltaTransaction, session: Session, request
     throw new LochError('INVALID_ARGUMENT', `delta write: table ${where} is append-only (delta.appendOnly = true): ${request.mode.kind.replace('_', ' ')} would remove data`, { context: { table: where } });
   }
   const source = await describeSource(session, request.sourceSql, `the query writing ${where}`);
-  let schema = snapshot.schema;
+  // The transaction's schema: an earlier operation of the same transaction may have changed it.
+  let schema = currentSchema(tx);
   if (request.alignment.mergeSchema) {
     const extra = evolvedFields(schema, source);
     if (extra.length > 0) schema = evolveSchema(tx, extra);
@@ -73,6 +75,9 @@ export async function stageWrite(tx: DeltaTransaction, session: Session, request
   });
   const replaced = await stageReplacement(tx, session, target, request.mode, written.adds);
   tx.addFiles([...written.adds, ...replaced.copies]);
+  if (replaced.conditionSql !== undefined && replaced.copies.length > 0 && changeDataFeedEnabled(target.metadata)) {
+    tx.addChangeFiles(await writeChangeFiles(tx, session, target, replaced.removed, written.adds, replaced.conditionSql));
+  }
   return {
     rows: written.rows,
     files: written.adds.length,
@@ -87,21 +92,25 @@ interface Replacement {
   readonly removed: readonly AddFile[];
   readonly copies: readonly AddFile[];
   readonly copiedRows: number;
+  /** The condition selecting the replaced rows, when rows of removed files were kept. */
+  readonly conditionSql?: string;
 }
 
 async function stageReplacement(tx: DeltaTransaction, session: Session, target: WriteTarget, mode: WriteMode, newFiles: readonly AddFile[]): Promise<Replacement> {
   const snapshot = tx.snapshot;
   if (snapshot === undefined || mode.kind === 'append') return { removed: [], copies: [], copiedRows: 0 };
   const now = tx.ctx.clock.now();
+  // Earlier operations of this transaction count: what they added can be replaced too.
+  const live = tx.liveFiles;
   if (mode.kind === 'overwrite') {
     tx.readWholeTable();
-    tx.removeFiles(snapshot.files, now);
-    return { removed: snapshot.files, copies: [], copiedRows: 0 };
+    tx.removeFiles(live, now);
+    return { removed: live, copies: [], copiedRows: 0 };
   }
   if (mode.kind === 'dynamic_partitions') {
     const touched = partitionKeys(target, newFiles);
     const inPartitions = (add: AddFile) => touched.has(partitionKey(target, add));
-    const removed = snapshot.files.filter(inPartitions);
+    const removed = live.filter(inPartitions);
     tx.readWhere(inPartitions);
     tx.removeFiles(removed, now);
     return { removed, copies: [], copiedRows: 0 };
@@ -109,22 +118,54 @@ async function stageReplacement(tx: DeltaTransaction, session: Session, target: 
   const conditionSql = mode.kind === 'replace_where' ? mode.conditionSql : staticCondition(mode.values);
   const condition = mode.condition;
   const mayMatch = condition === undefined ? () => true : fileMayMatch(tx.table, snapshot, condition);
-  const candidates = snapshot.files.filter(mayMatch);
+  const candidates = live.filter(mayMatch);
   tx.readWhere(mayMatch);
   const copies = await copySurvivors(tx, session, target, candidates, conditionSql);
   tx.removeFiles(candidates, now);
-  return { removed: candidates, copies: copies.adds, copiedRows: copies.rows };
+  return { removed: candidates, copies: copies.adds, copiedRows: copies.rows, conditionSql };
+}
+
+/**
+ * With the change data feed on, a rewrite that keeps rows of the files it removes must say
+ * which rows really changed, or readers deriving changes from add/remove would report the kept
+ * rows as deleted and inserted again: change data files (`_change_data/`) hold the replaced rows
+ * as 'delete' and the new rows as 'insert'. Readers use only these for a commit that has them.
+ */
+async function writeChangeFiles(tx: DeltaTransaction, session: Session, target: WriteTarget, removed: readonly AddFile[], inserted: readonly AddFile[], conditionSql: string): Promise<Cdc[]> {
+  const snapshot = tx.snapshot;
+  if (snapshot === undefined) return [];
+  const columns = target.schema.fields.map((f) => quoteIdentifier(f.name)).join(', ');
+  // Files staged earlier in this transaction were never visible: their rows are not deletions.
+  const visible = new Set(snapshot.files);
+  const committed = removed.filter((f) => visible.has(f));
+  const parts: { files: readonly AddFile[]; select: (from: string) => string }[] = [
+    { files: committed, select: (from) => `SELECT ${columns}, 'delete' AS "_change_type" FROM ${from} WHERE coalesce((${conditionSql}), false)` },
+    { files: inserted, select: (from) => `SELECT ${columns}, 'insert' AS "_change_type" FROM ${from}` },
+  ];
+  const plans = await Promise.all(parts.filter((p) => p.files.length > 0).map(async (p) => ({ p, plan: await planDeltaScan(tx.ctx, tx.table, { ...snapshot, schema: target.schema, files: p.files }, {}) })));
+  try {
+    const selects: string[] = [];
+    for (const { p, plan } of plans) selects.push(p.select((await session.registerScan(plan.spec)).sql));
+    if (selects.length === 0) return [];
+    const changeType: StructField = { name: '_change_type', type: { kind: 'primitive', name: 'string' }, nullable: true, physicalName: '_change_type' };
+    const configuration = Object.fromEntries(Object.entries(target.metadata.configuration).filter(([k]) => !k.startsWith('delta.constraints.')));
+    const changeTarget: WriteTarget = { ...target, schema: { kind: 'struct', fields: [...target.schema.fields, changeType] }, metadata: { ...target.metadata, configuration } };
+    const written = await writeDataFiles(tx.ctx, tx.table, session, changeTarget, selects.join(' UNION ALL '), { subdir: '_change_data' });
+    return written.adds.map((a) => ({ path: a.path, partitionValues: a.partitionValues, size: a.size, dataChange: false }));
+  } finally {
+    for (const { plan } of plans) plan.release();
+  }
 }
 
 /** Rows of the touched files that the condition does not select are kept, in new files. */
 async function copySurvivors(tx: DeltaTransaction, session: Session, target: WriteTarget, files: readonly AddFile[], conditionSql: string): Promise<{ adds: AddFile[]; rows: number }> {
   const snapshot = tx.snapshot;
   if (snapshot === undefined || files.length === 0) return { adds: [], rows: 0 };
-  const planned = await planDeltaScan(tx.ctx, tx.table, { ...snapshot, files }, {});
+  // Scanned with the schema being written: columns a file lacks (added since) read as NULL.
+  const planned = await planDeltaScan(tx.ctx, tx.table, { ...snapshot, schema: target.schema, files }, {});
   try {
     const registered = await session.registerScan(planned.spec);
-    const old = new Set(snapshot.schema.fields.map((f) => f.name));
-    const columns = target.schema.fields.map((f) => (old.has(f.name) ? quoteIdentifier(f.name) : `NULL::${dataTypeToDuckDb(f.type)} AS ${quoteIdentifier(f.name)}`));
+    const columns = target.schema.fields.map((f) => quoteIdentifier(f.name));
     const survivors = `SELECT ${columns.join(', ')} FROM ${registered.sql} WHERE NOT coalesce((${conditionSql}), false)`;
     const written = await writeDataFiles(tx.ctx, tx.table, session, target, survivors);
     return { adds: written.adds.map((a) => ({ ...a, dataChange: true })), rows: written.rows };

@@ -140,13 +140,13 @@ describe('buildStatsJson', () => {
     expect(parsed.nullCount.get('s.d')).toBe(2);
   });
 
-  it('cuts strings to 32 code points, the max followed by the U+FFFF tie-breaker', () => {
+  it('cuts strings to 32 code points, the max followed by the U+10FFFF tie-breaker', () => {
     const schema: StructType = { kind: 'struct', fields: [field('s', T('string'))] };
     const long = `${'x'.repeat(31)}😈tail`;
     const json = buildStatsJson(schema, 1, [{ path: ['s'], min: long, max: long, nullCount: 0 }], ALL);
     const root = JSON.parse(json) as { minValues: { s: string }; maxValues: { s: string } };
     expect(root.minValues.s).toBe(`${'x'.repeat(31)}😈`);
-    expect(root.maxValues.s).toBe(`${'x'.repeat(31)}😈\uffff`);
+    expect(root.maxValues.s).toBe(`${'x'.repeat(31)}😈\u{10ffff}`);
     const parsed = parseFileStats(json, undefined, schema)!;
     expect(compare(parsed.maxValues.get('s')!, long, T('string'))).toBeGreaterThan(0);
     const short = buildStatsJson(schema, 1, [{ path: ['s'], min: 'ab', max: 'cd' }], ALL);

@@ -26,7 +26,7 @@ export interface StatsBuildOptions {
 
 /** Spark's prefix length for string statistics, and its tie-breaker for cut maxima. */
 const STRING_PREFIX = 32;
-const TIE_BREAKER = '\uffff';
+const TIE_BREAKER = '\u{10FFFF}';
 
 interface Leaf {
   readonly logical: readonly string[];
@@ -104,9 +104,15 @@ function timestampMillisText(micros: bigint): string | undefined {
 }
 
 /** The first `n` code points of `text` (never splitting a surrogate pair). */
-function prefix(text: string, n: number): { text: string; cut: boolean } {
+/**
+ * The first n code points. A cut max gets U+10FFFF appended, the largest code point, so it stays
+ * above every string with that prefix in code point (UTF-8 byte) order, unless the cut-off part
+ * itself starts with U+10FFFF: then no max is a true bound (`unbounded`).
+ */
+function prefix(text: string, n: number): { text: string; cut: boolean; unbounded: boolean } {
   const points = Array.from(text);
-  return points.length <= n ? { text, cut: false } : { text: points.slice(0, n).join(''), cut: true };
+  if (points.length <= n) return { text, cut: false, unbounded: false };
+  return { text: points.slice(0, n).join(''), cut: true, unbounded: points[n] === TIE_BREAKER };
 }
 
 /**
@@ -153,6 +159,7 @@ function boundToken(leaf: Leaf, value: LiteralValue, side: 'min' | 'max'): strin
     case 'string': {
       if (typeof value !== 'string') return fail();
       const cut = prefix(value, STRING_PREFIX);
+      if (side === 'max' && cut.unbounded) return undefined;
       return JSON.stringify(side === 'max' && cut.cut ? `${cut.text}${TIE_BREAKER}` : cut.text);
     }
     case 'binary':

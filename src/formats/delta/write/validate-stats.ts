@@ -97,6 +97,8 @@ function checkNullCounts(values: JsonObject, fields: readonly StructField[], pre
 /** True when a JSON min/max value has the representation Delta uses for `type`. */
 function boundFits(value: unknown, type: DataType): boolean {
   if (type.kind === 'decimal') {
+    // JSON.parse cannot hold more than ~15 digits exactly: such a number is checked for being a number only.
+    if (typeof value === 'number' && Math.abs(value) >= 1e15) return Number.isFinite(value);
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : undefined;
     return text !== undefined && parseDecimalText(text, type.precision, type.scale, 'floor') !== undefined;
   }
