@@ -16,7 +16,6 @@ import type { Column, Lit, PKind, Shape } from './model-support.js';
  * version number must agree; every few steps and at the end, older versions (VERSION AS OF and
  * TIMESTAMP AS OF) must agree with the frozen oracle copy of that version, or be gone exactly
  * when log clean-up may remove them. A failure prints the seed, the step and every statement.
- *
  */
 
 interface SeedConfig {
@@ -225,10 +224,7 @@ class ModelRun {
       }
       case 'byName': {
         const columns = r.shuffle(this.shape.columns);
-        const rows = this.rows(columns, r.int(1, 6));
-        const names = columns.map((c) => q(c.name)).join(', ');
-        const source = (form: 'raw' | 'typed') => `SELECT * FROM (VALUES ${rows.map((row) => `(${row.map((l) => l[form]).join(', ')})`).join(', ')}) AS v(${names})`;
-        return this.insert('INSERT INTO', { loch: source('raw'), oracle: source('typed'), names: columns }, 'BY NAME');
+        return this.insert('INSERT INTO', this.namedSource(columns, this.rows(columns, r.int(1, 6))), 'BY NAME');
       }
       case 'self': return this.insert('INSERT INTO', this.selfSource(new Set(), 'random'));
       case 'empty': return this.insert('INSERT INTO', this.emptySource());
@@ -272,8 +268,13 @@ class ModelRun {
   }
 
   private literalSource(columns: readonly Column[], rows: readonly (readonly Lit[])[]): Source {
-    const values = (form: 'raw' | 'typed') => `VALUES ${rows.map((row) => `(${row.map((l) => l[form]).join(', ')})`).join(', ')}`;
-    return { loch: values('raw'), oracle: values('typed'), names: columns };
+    return { loch: valuesText(rows, 'raw'), oracle: valuesText(rows, 'typed'), names: columns };
+  }
+
+  /** SELECT * FROM (VALUES …) AS v(<names>): literal rows with column names, for BY NAME. */
+  private namedSource(columns: readonly Column[], rows: readonly (readonly Lit[])[]): Source {
+    const select = (form: 'raw' | 'typed') => `SELECT * FROM (${valuesText(rows, form)}) AS v(${columns.map((c) => q(c.name)).join(', ')})`;
+    return { loch: select('raw'), oracle: select('typed'), names: columns };
   }
 
   /**
@@ -339,15 +340,7 @@ class ModelRun {
     const r = this.rng;
     const byName = r.chance(0.3);
     const columns = byName ? r.shuffle(this.shape.columns) : this.shape.columns;
-    let source: Source;
-    if (r.chance(0.6)) {
-      const rows = this.rows(columns, r.int(1, 6));
-      const names = columns.map((c) => q(c.name)).join(', ');
-      const select = (form: 'raw' | 'typed') => `SELECT * FROM (VALUES ${rows.map((row) => `(${row.map((l) => l[form]).join(', ')})`).join(', ')}) AS v(${names})`;
-      source = { loch: select('raw'), oracle: select('typed'), names: columns };
-    } else {
-      source = this.selfSource(new Set(), 'random', columns);
-    }
+    const source = r.chance(0.6) ? this.namedSource(columns, this.rows(columns, r.int(1, 6))) : this.selfSource(new Set(), 'random', columns);
     const affected = await this.materialize(source);
     await this.nullEmptyPartitions('src');
     return {
@@ -488,6 +481,11 @@ class ModelRun {
   }
 }
 
+function valuesText(rows: readonly (readonly Lit[])[], form: 'raw' | 'typed'): string {
+  return `VALUES ${rows.map((row) => `(${row.map((l) => l[form]).join(', ')})`).join(', ')}`;
+}
+
+/** A statement's source rows: the query Loch gets, the oracle's equivalent and its columns. */
 interface Source {
   readonly loch: string;
   readonly oracle: string;
