@@ -284,3 +284,32 @@ describe('delta write API: sources, transactions, idempotence', () => {
     await validateTableLog(path);
   });
 });
+
+describe('delta write API: replaceWhere as an expression', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openHarness();
+  });
+  afterAll(async () => h?.close());
+
+  it('prunes by the expression: files of other partitions are neither read nor removed', async () => {
+    const { cmp, col, lit } = await import('../../src/index.js');
+    const path = h.path('replace-expr');
+    const t = await h.loch.deltaTable(path);
+    await t.create({ mode: 'create', schema: { kind: 'struct', fields: [field('id', primitive('long')), field('p', primitive('integer'))] }, partitionColumns: ['p'] });
+    await t.write({ sql: 'SELECT range AS id, (range % 3)::INT AS p FROM range(9)' });
+    const before = await t.snapshot();
+    const outcome = await t.write({ rows: [{ id: 100n, p: 1 }] }, { replaceWhere: cmp('=', col('p'), lit(primitive('integer'), 1)) });
+    expect(outcome.kind).toBe('committed');
+    if (outcome.kind !== 'committed') return;
+    expect(outcome.metrics.removedFiles).toBe(1);
+    expect(outcome.metrics.copiedRows).toBe(0);
+    const after = await t.snapshot();
+    expect(after.fileCount).toBe(before.fileCount);
+    const rows = await (await h.loch.sql(`SELECT id::INT, p FROM delta.\`${path}\` ORDER BY id`)).all();
+    expect(rows).toEqual([[0, 0], [2, 2], [3, 0], [5, 2], [6, 0], [8, 2], [100, 1]]);
+    const history = await t.history(1);
+    expect(history[0]?.operationParameters?.['predicate']).toBe(JSON.stringify(['("p" = CAST(1 AS INTEGER))']));
+    await validateTableLog(path);
+  });
+});

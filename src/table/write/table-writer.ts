@@ -4,6 +4,7 @@ import { LochError, isLochError } from '../../core/errors.js';
 import { rowsRelation } from '../../engine/index.js';
 import type { Session } from '../../engine/index.js';
 import type { Expr } from '../../expr/nodes.js';
+import { exprToSql } from '../../expr/to-sql.js';
 import type { StructType } from '../../expr/types.js';
 import { loadDeltaSnapshot } from '../../formats/delta/snapshot.js';
 import type { DeltaSnapshot } from '../../formats/delta/snapshot.js';
@@ -27,7 +28,7 @@ export interface WriteOptions {
   /** append (default) | overwrite (replace every row). */
   readonly mode?: 'append' | 'overwrite';
   /** Overwrite only the rows matching this condition (SQL over the table's columns); new rows must match it. */
-  readonly replaceWhere?: string | { readonly sql: string; readonly filter?: Expr };
+  readonly replaceWhere?: string | Expr | { readonly sql: string; readonly filter?: Expr };
   /** With mode 'overwrite': replace only the partitions the new rows fall in. */
   readonly partitionOverwriteMode?: 'static' | 'dynamic';
   /** INSERT OVERWRITE … PARTITION (p = v): column → SQL constant. */
@@ -100,7 +101,7 @@ export class TableTransaction {
       partitionBy: JSON.stringify(this.tx.snapshot?.partitionColumns ?? []),
     };
     const replace = options.replaceWhere;
-    if (replace !== undefined) parameters['predicate'] = JSON.stringify([typeof replace === 'string' ? replace : replace.sql]);
+    if (replace !== undefined) parameters['predicate'] = JSON.stringify([replaceCondition(replace).sql]);
     this.tx.operation = { name: 'WRITE', parameters, metrics: writeMetricsRecord(this.metrics), ...(options.userMetadata !== undefined ? { userMetadata: options.userMetadata } : {}) };
     return metrics;
   }
@@ -190,10 +191,20 @@ function decimalText(unscaled: bigint, scale: number): string {
   return unscaled < 0n ? `-${text}` : text;
 }
 
+/**
+ * The replace condition as SQL plus, when known, an expression to prune files with. SQL text
+ * alone cannot be pruned with here (every file is rewritten); an expression tree can.
+ */
+function replaceCondition(r: NonNullable<WriteOptions['replaceWhere']>): { sql: string; filter?: Expr } {
+  if (typeof r === 'string') return { sql: r };
+  if ('kind' in r) return { sql: exprToSql(r), filter: r };
+  return r;
+}
+
 function writeMode(table: string, options: WriteOptions): WriteMode {
   if (options.replaceWhere !== undefined) {
-    const r = options.replaceWhere;
-    return typeof r === 'string' ? { kind: 'replace_where', conditionSql: r } : { kind: 'replace_where', conditionSql: r.sql, ...(r.filter !== undefined ? { condition: r.filter } : {}) };
+    const r = replaceCondition(options.replaceWhere);
+    return { kind: 'replace_where', conditionSql: r.sql, ...(r.filter !== undefined ? { condition: r.filter } : {}) };
   }
   if (options.staticPartitions !== undefined) return { kind: 'static_partitions', values: options.staticPartitions };
   if (options.mode === 'overwrite') return options.partitionOverwriteMode === 'dynamic' ? { kind: 'dynamic_partitions' } : { kind: 'overwrite' };
