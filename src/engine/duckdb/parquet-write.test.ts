@@ -189,6 +189,15 @@ describe('writeParquet: types', () => {
   });
 });
 
+describe('writeParquet: floating point', () => {
+  it('keeps the sign of zero (DuckDB dictionaries merge -0.0 and 0.0)', async () => {
+    const dbl = primitive('double');
+    const files = await writeParquet(session, spec(`SELECT CASE WHEN i % 2 = 0 THEN CAST('-0.0' AS DOUBLE) ELSE 0.0 END AS f FROM range(10) t(i)`, [column('f', dbl)]));
+    const counts = await query(`SELECT f::VARCHAR, count(*)::INT FROM read_parquet(${JSON.stringify(files.map((f) => f.localPath)).replaceAll('"', "'")}) GROUP BY 1 ORDER BY 1`);
+    expect(counts).toEqual([['-0.0', 5], ['0.0', 5]]);
+  });
+});
+
 describe('writeParquet: nested columns', () => {
   const inner = { kind: 'struct', fields: [field('z', int, true, { physicalName: 'col-z', fieldId: 8 })] } as const;
   const structType: DataType = {

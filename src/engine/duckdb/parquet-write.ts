@@ -16,6 +16,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { LochError } from '../../core/errors.js';
 import { quoteIdentifier, quoteString } from '../../expr/to-sql.js';
 import { typeToString } from '../../expr/types.js';
+import type { DataType } from '../../expr/types.js';
 import type { ParquetWriteSpec, WrittenFile } from '../write-spec.js';
 import { formatDuckDbError } from './errors.js';
 import type { QueryResult, Session } from './session.js';
@@ -67,6 +68,9 @@ function copySql(spec: ParquetWriteSpec, outputDir: string, casts: readonly Cast
   if (spec.rowGroupRows !== undefined) options.push(`ROW_GROUP_SIZE ${spec.rowGroupRows}`);
   const fieldIds = fieldIdsOption(spec.columns);
   if (fieldIds !== undefined) options.push(`FIELD_IDS ${fieldIds}`);
+  // DuckDB 1.5's dictionary encoder treats -0.0 and 0.0 as one value (duckdb/duckdb#25781) and
+  // silently stores the sign of whichever came first; without dictionaries every value keeps its bits.
+  if (spec.columns.some((c) => hasFloatingPoint(c.type))) options.push('DICTIONARY_SIZE_LIMIT 0');
   return `COPY (${select}) TO ${quoteString(outputDir)} (${options.join(', ')})`;
 }
 
@@ -228,5 +232,20 @@ export async function writeParquet(session: Session, spec: ParquetWriteSpec): Pr
   } catch (error) {
     await removeWritten(spec, outputDir, created);
     throw error;
+  }
+}
+
+function hasFloatingPoint(type: DataType): boolean {
+  switch (type.kind) {
+    case 'primitive':
+      return type.name === 'float' || type.name === 'double';
+    case 'struct':
+      return type.fields.some((f) => hasFloatingPoint(f.type));
+    case 'array':
+      return hasFloatingPoint(type.element);
+    case 'map':
+      return hasFloatingPoint(type.key) || hasFloatingPoint(type.value);
+    default:
+      return false;
   }
 }
