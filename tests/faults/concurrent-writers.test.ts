@@ -17,14 +17,15 @@ import { tempDir } from '../support/delta-fixture.js';
  * WHERE writer whose history must be serializable under WriteSerializable; and in-process
  * transactions from one snapshot whose conflicts must (or must not) fail.
  *
- * Sizes: LOCH_FAULTS_APPENDS (local, default 100 per process) and LOCH_FAULTS_S3_APPENDS
- * (default 15 per process); the issue's full size is 200 per process on both.
+ * Sizes: LOCH_FAULTS_APPENDS (local, default 200 per process: the issue's size) and LOCH_FAULTS_S3_APPENDS
+ * (default 25 per process: each S3 commit costs ~0.4 s on the local Ceph gateway; the full 200
+ * per process runs with LOCH_FAULTS_S3_APPENDS=200, about 10 minutes).
  */
 const CHILDREN = fileURLToPath(new URL('./children/', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 const PROCESSES = 8;
-const LOCAL_APPENDS = Number(process.env['LOCH_FAULTS_APPENDS'] ?? 100);
-const S3_APPENDS = Number(process.env['LOCH_FAULTS_S3_APPENDS'] ?? 15);
+const LOCAL_APPENDS = Number(process.env['LOCH_FAULTS_APPENDS'] ?? 200);
+const S3_APPENDS = Number(process.env['LOCH_FAULTS_S3_APPENDS'] ?? 25);
 
 const endpoint = process.env['LOCH_S3_ENDPOINT'] ?? 'http://127.0.0.1:7480';
 const credentials = {
