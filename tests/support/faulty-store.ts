@@ -3,17 +3,8 @@ import type { Clock } from '../../src/core/clock.js';
 import type { ListOptions, ObjectMeta, PutIfAbsentResult } from '../../src/storage/object-store.js';
 import { MemoryStore } from '../../src/storage/memory/memory-store.js';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same faults. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/core/random.js';
+import { seededRandom } from '../../src/core/random.js';
 
 /**
  * Faults for writes and listings, all off unless given. Rates are probabilities per call.

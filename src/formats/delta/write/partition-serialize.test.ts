@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../core/random.js';
 import { describe, expect, it } from 'vitest';
 import type { LiteralValue } from '../../../expr/nodes.js';
 import type { DataType, PrimitiveName } from '../../../expr/types.js';
@@ -10,17 +11,7 @@ import { javaFloatText, serializePartitionValue } from './partition-serialize.js
 const T = (name: PrimitiveName): DataType => primitive(name);
 const where = { column: 'c' };
 
-/** A small seeded PRNG (mulberry32) so that the property test is repeatable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function randomBigInt(next: () => number, bits: number): bigint {
   let v = 0n;

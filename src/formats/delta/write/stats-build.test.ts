@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../core/random.js';
 import { describe, expect, it } from 'vitest';
 import type { WrittenColumnStats } from '../../../expr/file-facts.js';
 import type { LiteralValue } from '../../../expr/nodes.js';
@@ -10,16 +11,7 @@ import { buildStatsJson } from './stats-build.js';
 const T = (name: PrimitiveName): DataType => primitive(name);
 const ALL = { numIndexedCols: -1 };
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** Compares two non-null values of one type: negative, zero or positive. */
 function compare(a: LiteralValue, b: LiteralValue, type: DataType): number {
