@@ -57,7 +57,8 @@ export async function writeDataFiles(ctx: TableContext, table: TableLocation, se
     const written = options.subdir === undefined ? placed : placed.map((f) => ({ ...f, relativePath: `${options.subdir}/${f.relativePath}` }));
     await mapLimit(written, ctx.ioConcurrency, (file) => publish(table, local, file));
     const now = ctx.clock.now();
-    const adds = written.map((file) => toAdd(target, file, now));
+    const toAdd = addBuilder(target, now);
+    const adds = written.map(toAdd);
     return { adds, rows: written.reduce((n, f) => n + f.rowCount, 0), bytes: written.reduce((n, f) => n + f.sizeBytes, 0) };
   } finally {
     await rm(stagingDir, { recursive: true, force: true });
@@ -119,20 +120,21 @@ async function fsyncFile(path: string): Promise<void> {
   }
 }
 
-function toAdd(target: WriteTarget, file: WrittenFile, now: number): AddFile {
+/** Add actions for a write's files; the properties and the stats schema are worked out once per write. */
+function addBuilder(target: WriteTarget, now: number): (file: WrittenFile) => AddFile {
   const props = parseTableProperties({ ...target.metadata.configuration }, target.metadata.name ?? target.metadata.id, { allowUnknownDeltaKeys: true });
   const partitions = new Set(target.partitionColumns);
   const dataSchema: StructType = { kind: 'struct', fields: target.schema.fields.filter((f) => !partitions.has(f.name)) };
-  const stats = buildStatsJson(dataSchema, file.rowCount, file.columnStats, {
+  const options = {
     numIndexedCols: props.dataSkippingNumIndexedCols,
     ...(props.dataSkippingStatsColumns !== undefined ? { statsColumns: props.dataSkippingStatsColumns } : {}),
-  });
-  return {
+  };
+  return (file) => ({
     path: encodeDataPath(file.relativePath),
     partitionValues: file.partitionValues,
     size: file.sizeBytes,
     modificationTime: now,
     dataChange: true,
-    stats,
-  };
+    stats: buildStatsJson(dataSchema, file.rowCount, file.columnStats, options),
+  });
 }
