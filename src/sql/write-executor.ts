@@ -4,27 +4,27 @@ import type { Expr } from '../expr/nodes.js';
 import type { StructField, StructType } from '../expr/types.js';
 import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
-import type { Alteration } from '../table/write/alter-op.js';
 import type { CreateMode } from '../table/write/create-op.js';
 import type { TableTransaction, WriteOptions } from '../table/write/table-writer.js';
 import { pruningFilter } from './bind-lake-refs.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
 import { findLakeRefs } from './parse/index.js';
-import type { ColumnDef, TableRef, WriteStatement } from './parse/write-statements.js';
+import type { ColumnDef, WriteStatement } from './parse/write-statements.js';
 import { pushdownPredicates } from './pushdown/index.js';
 import { sqlBigint } from './sql-text.js';
-
-/** A write statement's outcome as a one-row result, like Databricks' num_affected_rows. */
-export interface WriteSummary {
-  /** SELECT text producing the result row(s). */
-  readonly resultSql: string;
-}
+import { executeAlter } from './alter-executor.js';
+import { executeDml } from './dml-executor.js';
+import { executeRestore, executeVacuum } from './maintenance-executor.js';
+import { executeOptimize } from './optimize-executor.js';
+import { NO_ROWS, tablePath, toField } from './write-target.js';
+import type { WriteSummary } from './write-target.js';
 
 /**
  * Runs a lake write statement on `session` (CREATE TABLE [AS SELECT], INSERT, REPLACE WHERE,
- * CONVERT TO DELTA, ALTER TABLE …). Queries inside the statement are bound to snapshots taken
- * now, on the same session, so `INSERT INTO t SELECT … FROM t` reads the version it replaces.
+ * CONVERT TO DELTA, ALTER TABLE, DELETE, UPDATE, MERGE, OPTIMIZE, VACUUM, RESTORE). Queries inside
+ * the statement are bound to snapshots taken now, on the same session, so `INSERT INTO t SELECT …
+ * FROM t` reads the version it replaces.
  */
 export async function executeWrite(ctx: TableContext, session: Session, statement: WriteStatement): Promise<WriteSummary> {
   switch (statement.kind) {
@@ -42,16 +42,19 @@ export async function executeWrite(ctx: TableContext, session: Session, statemen
       const files = converted.kind === 'converted' ? converted.files : 0;
       return { resultSql: `SELECT ${sqlBigint(files)} AS num_converted_files` };
     }
+    case 'delete':
+    case 'update':
+    case 'merge':
+      return executeDml(ctx, session, statement);
+    case 'optimize':
+      return executeOptimize(ctx, session, statement);
+    case 'vacuum':
+      return executeVacuum(ctx, session, statement);
+    case 'restore':
+      return executeRestore(ctx, session, statement);
     default:
-      return alter(ctx, session, statement);
+      return executeAlter(ctx, session, statement);
   }
-}
-
-/** Path references only until the catalog exists (names arrive with the metastore). */
-export function tablePath(ref: TableRef, what: string): string {
-  if (ref.kind === 'path' && ref.format === 'delta') return ref.path;
-  if (ref.kind === 'path') throw new LochError('INVALID_ARGUMENT', `sql: ${what} needs a Delta table (delta.\`<path>\`), not ${ref.format}.\`${ref.path}\``);
-  throw new LochError('NOT_IMPLEMENTED', `sql: ${what}: table names (${ref.parts.join('.')}) need the catalog, which is not built yet; use delta.\`<path>\``);
 }
 
 type CreateStatement = Extract<WriteStatement, { kind: 'create_table' }>;
@@ -78,7 +81,7 @@ async function createTable(ctx: TableContext, session: Session, s: CreateStateme
       ...(bound !== undefined ? { asSelect: { sql: bound.sql, session } } : {}),
     });
     const rows = outcome.kind === 'created' ? Number(outcome.commit.metrics['numOutputRows'] ?? 0) : 0;
-    return { resultSql: bound === undefined ? `SELECT 'OK' AS status WHERE false` : affected(rows) };
+    return { resultSql: bound === undefined ? NO_ROWS : affected(rows) };
   } finally {
     bound?.release();
   }
@@ -142,35 +145,8 @@ async function conditionExpr(ctx: TableContext, session: Session, path: string, 
   return filter === undefined ? {} : { filter };
 }
 
-async function alter(ctx: TableContext, session: Session, s: Exclude<WriteStatement, CreateStatement | InsertStatement | { kind: 'convert_to_delta' }>): Promise<WriteSummary> {
-  const path = tablePath(s.target, 'ALTER TABLE');
-  await DeltaTable.open(ctx, path).alter(toAlteration(s), session);
-  return { resultSql: `SELECT 'OK' AS status WHERE false` };
-}
-
-function toAlteration(s: Exclude<WriteStatement, CreateStatement | InsertStatement | { kind: 'convert_to_delta' }>): Alteration {
-  switch (s.kind) {
-    case 'add_constraint':
-      return { kind: 'add_constraint', name: s.name, checkSql: s.checkSql };
-    case 'drop_constraint':
-      return { kind: 'drop_constraint', name: s.name, ifExists: s.ifExists };
-    case 'add_columns':
-      return { kind: 'add_columns', columns: s.columns.map(toField) };
-    case 'set_properties':
-      return { kind: 'set_properties', properties: s.properties };
-    case 'unset_properties':
-      return { kind: 'unset_properties', keys: s.keys, ifExists: s.ifExists };
-    case 'set_nullability':
-      return { kind: 'set_nullability', column: s.column, nullable: s.nullable };
-  }
-}
-
 function toSchema(columns: readonly ColumnDef[]): StructType {
   return { kind: 'struct', fields: columns.map(toField) };
-}
-
-function toField(c: ColumnDef): StructField {
-  return { name: c.name, type: c.type, nullable: c.nullable, physicalName: c.name, ...(c.comment !== undefined ? { metadata: { comment: c.comment } } : {}) };
 }
 
 function affected(rows: number): string {

@@ -9,6 +9,12 @@ import type { HistoryEntry } from '../formats/delta/history.js';
 import { loadDeltaSnapshot } from '../formats/delta/snapshot.js';
 import type { DeltaSnapshot } from '../formats/delta/snapshot.js';
 import type { TableContext } from './context.js';
+import { optimizeTable } from './maintenance/optimize.js';
+import type { OptimizeMetrics, OptimizeOptions } from './maintenance/optimize.js';
+import { restoreTable } from './maintenance/restore.js';
+import type { RestoreMetrics } from './maintenance/restore.js';
+import { vacuumTable } from './maintenance/vacuum.js';
+import type { VacuumOptions, VacuumResult } from './maintenance/vacuum.js';
 import { planDeltaScan } from './delta-scan-planner.js';
 import type { PlannedScan, ScanRequest } from './delta-scan-planner.js';
 import { locateTable } from './location.js';
@@ -108,6 +114,27 @@ export class DeltaTable {
     const snapshot = await this.snapshot();
     const written = await writeCheckpoint(this.ctx, this.location, snapshot.version, options);
     return { version: snapshot.version, parts: written.parts, actions: written.actions };
+  }
+
+  /** Deletes files no version inside the retention window needs (see VacuumOptions). */
+  vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
+    return vacuumTable(this.ctx, this.location, options);
+  }
+
+  /** Makes an older version the latest again, in one new commit. */
+  async restore(selector: SnapshotSelector): Promise<{ commit: CommitResult; metrics: RestoreMetrics }> {
+    const timestamp = selector.timestamp === undefined ? undefined : parseTimestamp(this.name, selector.timestamp);
+    return restoreTable(this.ctx, this.location, { ...(selector.version !== undefined ? { version: selector.version } : {}), ...(timestamp !== undefined ? { timestamp } : {}) });
+  }
+
+  /** Compacts small files (bin-packing), or Z-orders / clusters them; one commit, or none when nothing changes. */
+  async optimize(options: OptimizeOptions = {}, session?: Session): Promise<{ version: number | undefined; metrics: OptimizeMetrics }> {
+    const own = session ?? (await this.ctx.engine.session());
+    try {
+      return await optimizeTable(this.ctx, this.location, options, own);
+    } finally {
+      if (session === undefined) await own.close();
+    }
   }
 
   /** Commit history, newest first. */

@@ -1,3 +1,4 @@
+import type { DataType } from '../../expr/types.js';
 import { isWord, wordsAhead, type TokenCursor } from './token-cursor.js';
 import { readAlterTable } from './write-alter.js';
 import { NotAWriteStatement, statementCursor, type ColumnDef, type TableRef } from './write-clauses.js';
@@ -101,6 +102,108 @@ export interface SetNullabilityStatement {
   readonly nullable: boolean;
 }
 
+/** SET column = valueSql in UPDATE and MERGE. `path` has one entry for a top-level column, more for a.b.c. */
+export interface Assignment {
+  readonly path: readonly string[];
+  readonly valueSql: string;
+}
+
+/** DELETE FROM t [[AS] alias] [WHERE cond]. */
+export interface DeleteStatement {
+  readonly kind: 'delete';
+  readonly target: TableRef;
+  readonly alias?: string;
+  readonly whereSql?: string;
+}
+
+/** UPDATE t [[AS] alias] SET a = x, … [WHERE cond]. */
+export interface UpdateStatement {
+  readonly kind: 'update';
+  readonly target: TableRef;
+  readonly alias?: string;
+  readonly assignments: readonly Assignment[];
+  readonly whereSql?: string;
+}
+
+export type MatchedAction = { readonly kind: 'update'; readonly assignments: readonly Assignment[] } | { readonly kind: 'update_all' } | { readonly kind: 'delete' };
+export type NotMatchedAction = { readonly kind: 'insert'; readonly columns?: readonly string[]; readonly valuesSql: readonly string[] } | { readonly kind: 'insert_all' };
+
+/** One WHEN clause of MERGE, in the order written. */
+export type MergeClause =
+  | { readonly when: 'matched'; readonly conditionSql?: string; readonly action: MatchedAction }
+  | { readonly when: 'not_matched'; readonly conditionSql?: string; readonly action: NotMatchedAction }
+  | { readonly when: 'not_matched_by_source'; readonly conditionSql?: string; readonly action: Exclude<MatchedAction, { kind: 'update_all' }> };
+
+/** MERGE [WITH SCHEMA EVOLUTION] INTO t [[AS] ta] USING source [[AS] sa] ON cond WHEN …. */
+export interface MergeStatement {
+  readonly kind: 'merge';
+  readonly target: TableRef;
+  readonly targetAlias?: string;
+  /** The source as written: a table reference (delta.`p`, a name) or a parenthesised query. */
+  readonly sourceSql: string;
+  readonly sourceAlias?: string;
+  readonly onSql: string;
+  readonly clauses: readonly MergeClause[];
+  readonly withSchemaEvolution: boolean;
+}
+
+/** OPTIMIZE t [WHERE partition predicate] [ZORDER BY (a, b)]. */
+export interface OptimizeStatement {
+  readonly kind: 'optimize';
+  readonly target: TableRef;
+  readonly whereSql?: string;
+  readonly zorderBy?: readonly string[];
+}
+
+/** VACUUM t [RETAIN n HOURS] [DRY RUN]. */
+export interface VacuumStatement {
+  readonly kind: 'vacuum';
+  readonly target: TableRef;
+  readonly retainHours?: number;
+  readonly dryRun: boolean;
+}
+
+/** RESTORE [TABLE] t [TO] VERSION AS OF n | TIMESTAMP AS OF 'text'. */
+export interface RestoreStatement {
+  readonly kind: 'restore';
+  readonly target: TableRef;
+  readonly version?: number;
+  /** The timestamp as a SQL constant expression, as written. */
+  readonly timestampSql?: string;
+}
+
+/** ALTER TABLE t RENAME COLUMN a TO b (a may be a.b.c for a nested field). */
+export interface RenameColumnStatement {
+  readonly kind: 'rename_column';
+  readonly target: TableRef;
+  readonly path: readonly string[];
+  readonly newName: string;
+}
+
+/** ALTER TABLE t DROP COLUMN[S] [IF EXISTS] a | (a, b). */
+export interface DropColumnsStatement {
+  readonly kind: 'drop_columns';
+  readonly target: TableRef;
+  readonly paths: readonly (readonly string[])[];
+  readonly ifExists: boolean;
+}
+
+/** ALTER TABLE t ALTER|CHANGE [COLUMN] c COMMENT '…' / TYPE t (widening) / SET|DROP NOT NULL handled above. */
+export interface AlterColumnStatement {
+  readonly kind: 'alter_column';
+  readonly target: TableRef;
+  readonly path: readonly string[];
+  readonly comment?: string;
+  readonly type?: DataType;
+}
+
+/** ALTER TABLE t CLUSTER BY (a, b) | CLUSTER BY NONE (columns []). */
+export interface ClusterByStatement {
+  readonly kind: 'cluster_by';
+  readonly target: TableRef;
+  readonly columns: readonly string[];
+}
+
 export type WriteStatement =
   | CreateTableStatement
   | ConvertToDeltaStatement
@@ -110,7 +213,17 @@ export type WriteStatement =
   | AddColumnsStatement
   | SetPropertiesStatement
   | UnsetPropertiesStatement
-  | SetNullabilityStatement;
+  | SetNullabilityStatement
+  | RenameColumnStatement
+  | DropColumnsStatement
+  | AlterColumnStatement
+  | ClusterByStatement
+  | DeleteStatement
+  | UpdateStatement
+  | MergeStatement
+  | OptimizeStatement
+  | VacuumStatement
+  | RestoreStatement;
 
 /**
  * Parses ONE statement (trailing semicolons allowed; keywords case-insensitive; comments and

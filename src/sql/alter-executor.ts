@@ -1,0 +1,39 @@
+import { LochError } from '../core/errors.js';
+import type { Session } from '../engine/index.js';
+import type { TableContext } from '../table/context.js';
+import { DeltaTable } from '../table/delta-table.js';
+import type { Alteration } from '../table/write/alter-op.js';
+import type { WriteStatement } from './parse/write-statements.js';
+import { NO_ROWS, tablePath, toField } from './write-target.js';
+import type { WriteSummary } from './write-target.js';
+
+export type AlterStatement = Extract<
+  WriteStatement,
+  { kind: 'add_constraint' | 'drop_constraint' | 'add_columns' | 'set_properties' | 'unset_properties' | 'set_nullability' | 'rename_column' | 'drop_columns' | 'alter_column' | 'cluster_by' }
+>;
+
+/** ALTER TABLE …: one alteration, one commit. */
+export async function executeAlter(ctx: TableContext, session: Session, s: AlterStatement): Promise<WriteSummary> {
+  const path = tablePath(s.target, 'ALTER TABLE');
+  await DeltaTable.open(ctx, path).alter(toAlteration(s), session);
+  return { resultSql: NO_ROWS };
+}
+
+function toAlteration(s: AlterStatement): Alteration {
+  switch (s.kind) {
+    case 'add_constraint':
+      return { kind: 'add_constraint', name: s.name, checkSql: s.checkSql };
+    case 'drop_constraint':
+      return { kind: 'drop_constraint', name: s.name, ifExists: s.ifExists };
+    case 'add_columns':
+      return { kind: 'add_columns', columns: s.columns.map(toField) };
+    case 'set_properties':
+      return { kind: 'set_properties', properties: s.properties };
+    case 'unset_properties':
+      return { kind: 'unset_properties', keys: s.keys, ifExists: s.ifExists };
+    case 'set_nullability':
+      return { kind: 'set_nullability', column: s.column, nullable: s.nullable };
+    default:
+      throw new LochError('NOT_IMPLEMENTED', `sql: ALTER TABLE … ${s.kind.replace('_', ' ')} is not supported yet`);
+  }
+}
