@@ -4,6 +4,7 @@
  * checkpoint rows). Nothing above this layer imports @duckdb/node-api.
  */
 export type { ScanSpec, ScanFile, ExtraColumn } from './scan-spec.js';
+export { ROW_FILE_COLUMN, ROW_POSITION_COLUMN } from './scan-spec.js';
 export { DuckDbEngine, type EngineOptions } from './duckdb/database.js';
 export { Session, type ColumnInfo, type QueryOptions, type QueryResult, type SqlParam } from './duckdb/session.js';
 export type { RegisteredScan } from './duckdb/scan-context.js';

@@ -34,7 +34,17 @@ export interface ScanSpec {
    * none; declare them when the relation must have them whatever the file list.
    */
   readonly extraColumns?: readonly ExtraColumn[];
+  /**
+   * Appends two columns after all others that identify each row for row-level changes:
+   * `__loch_file` (INTEGER, the file's index in `files`) and `__loch_row` (BIGINT, the row's
+   * 0-based position in its parquet file, the position deletion vectors use).
+   */
+  readonly rowIdentity?: boolean;
 }
+
+/** The row identity columns of a scan with `rowIdentity` (see ScanSpec.rowIdentity). */
+export const ROW_FILE_COLUMN = '__loch_file';
+export const ROW_POSITION_COLUMN = '__loch_row';
 
 /** A per-file constant column appended after the table columns (see `ScanFile.extraColumns`). */
 export interface ExtraColumn {

@@ -17,6 +17,7 @@ import { executeAlter } from './alter-executor.js';
 import { executeDml } from './dml-executor.js';
 import { executeRestore, executeVacuum } from './maintenance-executor.js';
 import { executeOptimize } from './optimize-executor.js';
+import { conditionExpr } from './condition-filter.js';
 import { NO_ROWS, tablePath, toField } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
 
@@ -76,6 +77,7 @@ async function createTable(ctx: TableContext, session: Session, s: CreateStateme
       mode,
       ...(s.columns !== undefined ? { schema: toSchema(s.columns) } : {}),
       partitionColumns: s.partitionedBy,
+      ...(s.clusterBy !== undefined ? { clusterBy: s.clusterBy } : {}),
       properties,
       ...(s.comment !== undefined ? { description: s.comment } : {}),
       ...(bound !== undefined ? { asSelect: { sql: bound.sql, session } } : {}),
@@ -133,16 +135,6 @@ async function partitionOptions(s: InsertStatement): Promise<Partial<WriteOption
   if (spec.every((p) => p.valueSql === undefined)) return { partitionOverwriteMode: 'dynamic' };
   if (spec.some((p) => p.valueSql === undefined)) throw new LochError('NOT_IMPLEMENTED', 'sql: INSERT OVERWRITE with both static and dynamic partition columns is not supported');
   return { staticPartitions: Object.fromEntries(spec.map((p) => [p.column, p.valueSql as string])) };
-}
-
-/** The REPLACE WHERE condition as a pruning filter, via the same pushdown a query's WHERE gets. */
-async function conditionExpr(ctx: TableContext, session: Session, path: string, conditionSql: string): Promise<{ filter?: Expr }> {
-  const text = `SELECT * FROM delta.\`${path.replaceAll('`', '``')}\` WHERE ${conditionSql}`;
-  const refs = findLakeRefs(text);
-  const predicates = await pushdownPredicates(session, text, refs);
-  const snapshot = await DeltaTable.open(ctx, path).snapshot();
-  const filter = pruningFilter(predicates[0] ?? [], snapshot.schema);
-  return filter === undefined ? {} : { filter };
 }
 
 function toSchema(columns: readonly ColumnDef[]): StructType {

@@ -2,6 +2,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { LochError, isLochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
 import type { Expr } from '../expr/nodes.js';
+import { exprToSql } from '../expr/to-sql.js';
 import { typeToString } from '../expr/types.js';
 import type { StructType } from '../expr/types.js';
 import { readHistory } from '../formats/delta/history.js';
@@ -9,6 +10,8 @@ import type { HistoryEntry } from '../formats/delta/history.js';
 import { loadDeltaSnapshot } from '../formats/delta/snapshot.js';
 import type { DeltaSnapshot } from '../formats/delta/snapshot.js';
 import type { TableContext } from './context.js';
+import { runDml, stageDelete, stageMerge, stageUpdate } from './dml/index.js';
+import type { Assignment, Condition, DeleteMetrics, DmlOutcome, MergeMetrics, MergeRequest, UpdateMetrics } from './dml/index.js';
 import { optimizeTable } from './maintenance/optimize.js';
 import type { OptimizeMetrics, OptimizeOptions } from './maintenance/optimize.js';
 import { restoreTable } from './maintenance/restore.js';
@@ -116,6 +119,24 @@ export class DeltaTable {
     return { version: snapshot.version, parts: written.parts, actions: written.actions };
   }
 
+  /** DELETE FROM t [WHERE condition]: one commit, or none when no row matches. */
+  delete(condition?: DmlCondition, options: { alias?: string; session?: Session } = {}): Promise<DmlOutcome<DeleteMetrics>> {
+    const request = { ...(condition !== undefined ? { condition: toCondition(condition) } : {}), ...(options.alias !== undefined ? { alias: options.alias } : {}) };
+    return runDml(this.ctx, this.location, options.session, (tx, session) => stageDelete(tx, session, request));
+  }
+
+  /** UPDATE t SET … [WHERE condition]: `set` maps a column (a.b for nested fields) to a SQL value. */
+  update(set: Readonly<Record<string, string>> | readonly Assignment[], condition?: DmlCondition, options: { alias?: string; session?: Session } = {}): Promise<DmlOutcome<UpdateMetrics>> {
+    const assignments = Array.isArray(set) ? (set as readonly Assignment[]) : Object.entries(set).map(([column, valueSql]) => ({ path: column.split('.'), valueSql }));
+    const request = { assignments, ...(condition !== undefined ? { condition: toCondition(condition) } : {}), ...(options.alias !== undefined ? { alias: options.alias } : {}) };
+    return runDml(this.ctx, this.location, options.session, (tx, session) => stageUpdate(tx, session, request));
+  }
+
+  /** MERGE INTO: source rows matched against the table by `request.onSql`, clauses applied in order. */
+  merge(request: MergeRequest, options: { session?: Session } = {}): Promise<DmlOutcome<MergeMetrics>> {
+    return runDml(this.ctx, this.location, options.session, (tx, session) => stageMerge(tx, session, request));
+  }
+
   /** Deletes files no version inside the retention window needs (see VacuumOptions). */
   vacuum(options: VacuumOptions = {}): Promise<VacuumResult> {
     return vacuumTable(this.ctx, this.location, options);
@@ -194,6 +215,15 @@ export class TableSnapshot {
       planned.release();
     }
   }
+}
+
+/** A row condition: SQL over the table's columns, an expression (which also prunes files), or both. */
+export type DmlCondition = string | Expr | { readonly sql: string; readonly filter?: Expr };
+
+function toCondition(c: DmlCondition): Condition {
+  if (typeof c === 'string') return { sql: c };
+  if ('kind' in c) return { sql: exprToSql(c), filter: c };
+  return c;
 }
 
 /** An ISO 8601 instant (no zone: UTC; a bare date: its midnight) or epoch milliseconds. */

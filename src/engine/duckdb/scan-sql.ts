@@ -18,6 +18,7 @@
 import { LochError } from '../../core/errors.js';
 import { dataTypeToDuckDb, defaultColumnSql, exprToSql, quoteIdentifier, quoteString } from '../../expr/to-sql.js';
 import type { DataType, StructField } from '../../expr/types.js';
+import { ROW_FILE_COLUMN, ROW_POSITION_COLUMN } from '../scan-spec.js';
 import type { ScanSpec } from '../scan-spec.js';
 import type { RegisteredScan, ScanContext } from './scan-context.js';
 import { duckDbError, isMissingFileError } from './errors.js';
@@ -48,7 +49,7 @@ const hasRestrictions = (spec: ScanSpec): boolean => spec.files.some((f) => f.ke
 
 function parquetOptions(spec: ScanSpec, extra: string[]): string {
   const options = ['hive_partitioning = false', 'binary_as_string = false', ...extra];
-  if (hasDeletes(spec) || hasRestrictions(spec)) options.push('file_row_number = true');
+  if (hasDeletes(spec) || hasRestrictions(spec) || spec.rowIdentity) options.push('file_row_number = true');
   return options.join(', ');
 }
 
@@ -93,8 +94,9 @@ function sourceByFieldId(spec: ScanSpec, plan: ScanPlan): Source {
   return { from: `read_parquet(${fileList(spec)}, ${parquetOptions(spec, [schema])})`, columns };
 }
 
-function emptyRelation(plan: ScanPlan): string {
+function emptyRelation(spec: ScanSpec, plan: ScanPlan): string {
   const items = plan.output.map((name) => `CAST(NULL AS ${dataTypeToDuckDb(plan.types.get(name) as DataType)}) AS ${quoteIdentifier(name)}`);
+  if (spec.rowIdentity) items.push(`CAST(NULL AS INTEGER) AS ${quoteIdentifier(ROW_FILE_COLUMN)}`, `CAST(NULL AS BIGINT) AS ${quoteIdentifier(ROW_POSITION_COLUMN)}`);
   return `(SELECT ${items.join(', ')} LIMIT 0)`;
 }
 
@@ -112,6 +114,8 @@ function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTa
     const sql = data ?? `__f.${fileColumnName(fileColumnIndex.get(name) as number)}`;
     return `${sql} AS ${quoteIdentifier(name)}`;
   });
+  const identity = spec.rowIdentity ? [ROW_FILE_COLUMN, ROW_POSITION_COLUMN] : [];
+  if (spec.rowIdentity) items.push(`__d.file_index::INTEGER AS ${quoteIdentifier(ROW_FILE_COLUMN)}`, `__d.file_row_number AS ${quoteIdentifier(ROW_POSITION_COLUMN)}`);
   let inner = `SELECT ${items.join(', ')} FROM ${source.from} AS __d`;
   if (tables.files) inner += ` JOIN ${tempTable(tables.files)} AS __f ON __f.file_idx = __d.file_index`;
   if (tables.deletes) {
@@ -124,7 +128,7 @@ function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTa
   const sameColumns = plan.inner.length === plan.output.length && plan.inner.every((n, i) => n === plan.output[i]);
   if (!spec.filter && sameColumns) return `(${inner})`;
   const where = spec.filter ? ` WHERE ${exprToSql(spec.filter, (path) => defaultColumnSql(path, '__s'))}` : '';
-  return `(SELECT ${plan.output.map((n) => `__s.${quoteIdentifier(n)}`).join(', ')} FROM (${inner}) AS __s${where})`;
+  return `(SELECT ${[...plan.output, ...identity].map((n) => `__s.${quoteIdentifier(n)}`).join(', ')} FROM (${inner}) AS __s${where})`;
 }
 
 /** Creates the TEMP tables the scan needs, recording each name in `created` before filling it. */
@@ -152,7 +156,7 @@ async function createTables(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan, ba
 /** Registers the relation of `spec` on the session behind `ctx` (see the module comment). */
 export async function registerScan(ctx: ScanContext, spec: ScanSpec): Promise<RegisteredScan> {
   const plan = planScan(spec);
-  if (spec.files.length === 0) return { sql: emptyRelation(plan), dispose: async () => {} };
+  if (spec.files.length === 0) return { sql: emptyRelation(spec, plan), dispose: async () => {} };
   const base = `__loch_scan_${ctx.uniqueName()}`;
   const created: string[] = [];
   const dispose = async (): Promise<void> => {

@@ -3,7 +3,10 @@ import { isWord, wordsAhead, type TokenCursor } from './token-cursor.js';
 import { readAlterTable } from './write-alter.js';
 import { NotAWriteStatement, statementCursor, type ColumnDef, type TableRef } from './write-clauses.js';
 import { readConvert, readCreate, readReplaceTable } from './write-create.js';
+import { readDelete, readUpdate } from './write-dml.js';
 import { readInsert } from './write-insert.js';
+import { readOptimize, readRestore, readVacuum } from './write-maintenance.js';
+import { readMerge } from './write-merge.js';
 
 export type { ColumnDef, TableRef } from './write-clauses.js';
 
@@ -228,15 +231,19 @@ export type WriteStatement =
 /**
  * Parses ONE statement (trailing semicolons allowed; keywords case-insensitive; comments and
  * whitespace anywhere) when it is a Delta write statement: CREATE [OR REPLACE] TABLE, REPLACE
- * TABLE, CONVERT TO DELTA, INSERT INTO/OVERWRITE (also REPLACE WHERE) or ALTER TABLE with ADD/DROP
- * CONSTRAINT, ADD COLUMN[S], SET/UNSET TBLPROPERTIES or ALTER COLUMN … SET/DROP NOT NULL. Every
- * embedded SQL fragment (queries, CHECK and DEFAULT expressions, partition values) is the exact
- * source slice.
+ * TABLE, CONVERT TO DELTA, INSERT INTO/OVERWRITE (also REPLACE WHERE), ALTER TABLE with ADD/DROP
+ * CONSTRAINT, ADD COLUMN[S], SET/UNSET TBLPROPERTIES or ALTER COLUMN … SET/DROP NOT NULL,
+ * DELETE FROM, UPDATE … SET, MERGE [WITH SCHEMA EVOLUTION] INTO … WHEN …, OPTIMIZE [WHERE]
+ * [ZORDER BY], VACUUM [RETAIN n HOURS] [DRY RUN] or RESTORE [TABLE] … [TO] VERSION|TIMESTAMP AS
+ * OF. Every embedded SQL fragment (queries, CHECK and DEFAULT expressions, partition values,
+ * conditions, SET values, the MERGE source) is the exact source slice.
  *
  * Returns undefined for anything else, so the caller falls back to its classifier: other
- * statements, CREATE TEMP/VIEW/MACRO/SCHEMA/…, other ALTER TABLE actions on a plain name, and
- * statements on a plain name that use syntax only DuckDB has (PRIMARY KEY, INSERT OR REPLACE,
- * RETURNING, ON CONFLICT, DEFAULT VALUES, types Delta cannot store). The same syntax on a path
+ * statements (DESCRIBE HISTORY/DETAIL among them), CREATE TEMP/VIEW/MACRO/SCHEMA/…, other ALTER
+ * TABLE actions on a plain name, DuckDB's own VACUUM and UPDATE EXTENSIONS, and statements on a
+ * plain name that use syntax only DuckDB has (PRIMARY KEY, INSERT OR REPLACE, RETURNING, ON
+ * CONFLICT, DEFAULT VALUES, types Delta cannot store, DELETE … USING, UPDATE … FROM, MERGE's
+ * DO NOTHING / USING (cols) / INSERT BY NAME …). The same syntax on a path
  * target, and malformed statements that are clearly one of these, throw LochError
  * INVALID_ARGUMENT "sql: <what is wrong> at line L column C".
  */
@@ -257,5 +264,11 @@ function readStatement(cursor: TokenCursor): WriteStatement | undefined {
   if (wordsAhead(cursor, 'convert', 'to', 'delta')) return readConvert(cursor);
   if (isWord(first, 'insert')) return readInsert(cursor);
   if (wordsAhead(cursor, 'alter', 'table')) return readAlterTable(cursor);
+  if (isWord(first, 'delete')) return readDelete(cursor);
+  if (isWord(first, 'update')) return readUpdate(cursor);
+  if (isWord(first, 'merge')) return readMerge(cursor);
+  if (isWord(first, 'optimize')) return readOptimize(cursor);
+  if (isWord(first, 'vacuum')) return readVacuum(cursor);
+  if (isWord(first, 'restore')) return readRestore(cursor);
   return undefined;
 }

@@ -132,6 +132,15 @@ export class DeltaTransaction {
     this.readPredicates.push(predicate);
   }
 
+  /**
+   * Records that the operation read these live files: a concurrent commit removing one of them
+   * conflicts (ConcurrentDeleteRead), because what was read may no longer be there.
+   */
+  markRead(files: readonly AddFile[]): void {
+    const root = canonicalRoot(this.table.store.url);
+    for (const add of files) this.readFiles.add(fileIdentity(add.path, add.deletionVector, root));
+  }
+
   /** Records that the operation depends on every row of the table (e.g. a full overwrite). */
   readWholeTable(): void {
     this.readsData = true;

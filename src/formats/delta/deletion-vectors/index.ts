@@ -11,4 +11,6 @@ export type { DeletedRows } from './roaring-array.js';
 export { DEFAULT_DV_OFFSET, dvUniqueId, formatUuid, resolveDvLocation } from './descriptor.js';
 export type { DeletionVectorDescriptor, DvLocation } from './descriptor.js';
 export { readDeletionVector } from './read.js';
+export { encodeDvFile, encodeInlineDv } from './write.js';
+export type { DeletionVectorInput, EncodedDvFile } from './write.js';
 export type { ReadDeletionVectorOptions } from './read.js';

@@ -1,0 +1,85 @@
+import { LochError } from '../../core/errors.js';
+import type { Session } from '../../engine/index.js';
+import type { Expr } from '../../expr/nodes.js';
+import { quoteIdentifier } from '../../expr/to-sql.js';
+import type { AddFile } from '../../formats/delta/spec/actions.js';
+import { appendOnly, changeDataFeedEnabled, deletionVectorsEnabled, hasWriterFeature } from '../../formats/delta/spec/protocol.js';
+import { fileMayMatch } from '../delta-scan-planner.js';
+import type { WriteTarget } from '../write/data-files.js';
+import { currentSchema } from '../write/schema-change.js';
+import type { DeltaTransaction } from '../write/transaction.js';
+import type { RemovalStrategy } from './row-removal.js';
+
+/** A condition as SQL over the table's columns, and when known as an expression to prune files with. */
+export interface Condition {
+  readonly sql: string;
+  readonly filter?: Expr;
+}
+
+/** What every row-level operation works out first about its table. */
+export interface DmlTarget {
+  readonly target: WriteTarget;
+  readonly strategy: RemovalStrategy;
+  readonly changeFeed: boolean;
+}
+
+/**
+ * The table as the operation sees it. Deletion vectors are used when the table enables them
+ * (delta.enableDeletionVectors) and its protocol has the feature; otherwise files are rewritten.
+ */
+export function dmlTarget(tx: DeltaTransaction, operation: string): DmlTarget {
+  const snapshot = tx.snapshot;
+  const metadata = tx.currentMetadata;
+  const protocol = tx.currentProtocol;
+  if (snapshot === undefined || metadata === undefined || protocol === undefined) {
+    throw new LochError('NOT_FOUND', `delta ${operation}: table ${tx.table.name} does not exist`, { context: { table: tx.table.name } });
+  }
+  if (appendOnly(metadata)) {
+    throw new LochError('INVALID_ARGUMENT', `delta ${operation}: table ${tx.table.name} is append-only (delta.appendOnly = true): ${operation.toUpperCase()} would change existing rows`, { context: { table: tx.table.name } });
+  }
+  const dv = deletionVectorsEnabled(metadata) && hasWriterFeature(protocol, 'deletionVectors');
+  return {
+    target: { schema: currentSchema(tx), partitionColumns: snapshot.partitionColumns, metadata },
+    strategy: dv ? 'deletion_vectors' : 'copy_on_write',
+    changeFeed: changeDataFeedEnabled(metadata),
+  };
+}
+
+/** Live files that may hold rows matching `filter`; recorded as read for the conflict check. */
+export function candidateFiles(tx: DeltaTransaction, filter: Expr | undefined): AddFile[] {
+  const snapshot = tx.snapshot;
+  if (snapshot === undefined) return [];
+  const live = tx.liveFiles;
+  if (filter === undefined) {
+    tx.readWholeTable();
+    tx.markRead(live);
+    return [...live];
+  }
+  const mayMatch = fileMayMatch(tx.table, snapshot, filter);
+  const candidates = live.filter(mayMatch);
+  tx.readWhere(mayMatch);
+  tx.markRead(candidates);
+  return candidates;
+}
+
+let counter = 0;
+
+/** A TEMP table name unique in this process. */
+export function tempName(what: string): string {
+  counter += 1;
+  return `__loch_${what}_${process.pid}_${counter}`;
+}
+
+export async function dropTemp(session: Session, name: string): Promise<void> {
+  await session.run(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`).catch(() => undefined);
+}
+
+export async function countRows(session: Session, sql: string): Promise<number> {
+  const rows = await (await session.query(`SELECT count(*) FROM ${sql}`)).all();
+  return Number(rows[0]?.[0] ?? 0);
+}
+
+/** `coalesce((cond), false)`: SQL's NULL means "not matched" in DELETE/UPDATE/MERGE conditions. */
+export function holds(conditionSql: string | undefined): string {
+  return conditionSql === undefined ? 'true' : `coalesce((${conditionSql}), false)`;
+}

@@ -1,0 +1,11 @@
+export { stageDelete } from './delete-op.js';
+export type { DeleteMetrics, DeleteRequest } from './delete-op.js';
+export { stageUpdate } from './update-op.js';
+export type { UpdateMetrics, UpdateRequest } from './update-op.js';
+export { runDml } from './run-dml.js';
+export type { DmlOutcome } from './run-dml.js';
+export type { Assignment } from './assignments.js';
+export type { Condition } from './dml-target.js';
+export { stageMerge } from './merge-op.js';
+export type { MergeMetrics, MergeRequest } from './merge-op.js';
+export type { MergeClause } from './merge-clauses.js';
