@@ -6,6 +6,8 @@ import { benchCommitRate } from './commit-rate.js';
 import { benchCrashTrials } from './crash-trials.js';
 import { benchManyFileScan } from './many-file-scan.js';
 import { benchSnapshotLoad } from './snapshot-load.js';
+import { benchTpch } from './tpch.js';
+import { benchZorderSkipping } from './zorder-skipping.js';
 
 /**
  * `npm run bench`: each benchmark prints Loch's time next to a baseline measured in the same
@@ -20,6 +22,8 @@ const benchmarks: [string, Bench][] = [
   ['append-throughput', benchAppendThroughput],
   ['commit-rate', benchCommitRate],
   ['checkpoint-time', benchCheckpointTime],
+  ['tpch', benchTpch],
+  ['zorder-skipping', benchZorderSkipping],
 ];
 const onRequest: [string, Bench][] = [['crash-trials', benchCrashTrials]];
 

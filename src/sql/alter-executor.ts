@@ -1,4 +1,3 @@
-import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
 import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
@@ -33,7 +32,13 @@ function toAlteration(s: AlterStatement): Alteration {
       return { kind: 'unset_properties', keys: s.keys, ifExists: s.ifExists };
     case 'set_nullability':
       return { kind: 'set_nullability', column: s.column, nullable: s.nullable };
-    default:
-      throw new LochError('NOT_IMPLEMENTED', `sql: ALTER TABLE … ${s.kind.replace('_', ' ')} is not supported yet`);
+    case 'rename_column':
+      return { kind: 'rename_column', path: s.path, newName: s.newName };
+    case 'drop_columns':
+      return { kind: 'drop_columns', paths: s.paths, ifExists: s.ifExists };
+    case 'alter_column':
+      return { kind: 'alter_column', path: s.path, ...(s.comment !== undefined ? { comment: s.comment } : {}), ...(s.type !== undefined ? { type: s.type } : {}) };
+    case 'cluster_by':
+      return { kind: 'cluster_by', columns: s.columns };
   }
 }

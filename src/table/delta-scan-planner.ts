@@ -150,6 +150,8 @@ async function toScanFile(
         openAbsolute: (url) => resolveLogPath(table, url),
         table: table.name,
         file: add.path,
+      }).catch((error: unknown) => {
+        throw isLochError(error, 'DATA_FILE_MISSING') ? vacuumedDeletionVector(table, source.version, add.path, error) : error;
       })
     : undefined;
   const cached = await pinDataFile(ctx, table, source.version, ref, add.path);
@@ -159,6 +161,16 @@ async function toScanFile(
     file: { localPath: cached.path, partitionValues, ...(deleted !== undefined && deleted.cardinality > 0 ? { deletedRows: deleted.positions } : {}) },
     release: cached.release,
   };
+}
+
+/** A deletion vector file the log references but storage no longer has: VACUUM's doing, as for data files. */
+function vacuumedDeletionVector(table: TableLocation, version: number, logPath: string, cause: LochError): LochError {
+  const dvPath = typeof cause.context['path'] === 'string' ? cause.context['path'] : 'of it';
+  return new LochError(
+    'DATA_FILE_MISSING',
+    `delta: table ${table.name} version ${version}: deletion vector file ${dvPath} of data file ${logPath} no longer exists (removed by VACUUM? versions older than the retention window cannot be read)`,
+    { cause, context: { table: table.name, version, path: logPath, deletionVectorPath: dvPath } },
+  );
 }
 
 /** A data file the log references but storage no longer has is almost always VACUUM's doing. */
@@ -181,7 +193,7 @@ export async function pinDataFile(
     if (isLochError(error, 'NOT_FOUND')) {
       throw new LochError(
         'DATA_FILE_MISSING',
-        `delta: table ${table.name} version ${version}: data file ${logPath} is missing (removed by VACUUM, or the table was copied incompletely)`,
+        `delta: table ${table.name} version ${version}: data file ${logPath} no longer exists (removed by VACUUM? versions older than the retention window cannot be read)`,
         { cause: error, context: { table: table.name, version, path: logPath } },
       );
     }

@@ -31,6 +31,14 @@ async function protocolOf(path: string, version = 0): Promise<unknown> {
   return (JSON.parse(lines.find((l) => l.startsWith('{"protocol"')) ?? '{}') as { protocol?: unknown }).protocol;
 }
 
+async function configurationOf(path: string, version = 0): Promise<unknown> {
+  const lines = (await readFile(join(path, '_delta_log', `${String(version).padStart(20, '0')}.json`), 'utf8')).split('\n');
+  return (JSON.parse(lines.find((l) => l.startsWith('{"metaData"')) ?? '{}') as { metaData?: { configuration?: unknown } }).metaData?.configuration;
+}
+
+/** New tables get deletion vectors by default; tests of another feature's minimal protocol turn them off. */
+const NO_DV = "'delta.enableDeletionVectors' = 'false'";
+
 describe('delta write API: table features', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -41,7 +49,7 @@ describe('delta write API: table features', () => {
   it.each(['name', 'id'])('column mapping mode %s: physical names in files, readable by a protocol-only reader', async (mode) => {
     const path = h.path(`mapping-${mode}`);
     const t = await h.loch.deltaTable(path);
-    await t.create({ mode: 'create', schema: NESTED_SCHEMA, partitionColumns: ['day'], properties: { 'delta.columnMapping.mode': mode, 'delta.checkpointInterval': '2' } });
+    await t.create({ mode: 'create', schema: NESTED_SCHEMA, partitionColumns: ['day'], properties: { 'delta.columnMapping.mode': mode, 'delta.checkpointInterval': '2', 'delta.enableDeletionVectors': 'false' } });
     const rt = new RoundTrip(h, path);
     await t.write({ sql: NESTED_SQL });
     await rt.expectLatest(table(NESTED_COLUMNS, ...NESTED_ROWS));
@@ -72,7 +80,7 @@ describe('delta write API: table features', () => {
   it('change data feed enabled: (1,4), and table_changes sees the writes', async () => {
     const path = h.path('cdf');
     const t = h.ref(path);
-    await h.rows(`CREATE TABLE ${t} (id INT, s STRING) TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')`);
+    await h.rows(`CREATE TABLE ${t} (id INT, s STRING) TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', ${NO_DV})`);
     const rt = new RoundTrip(h, path);
     await h.rows(`INSERT INTO ${t} VALUES (1, 'a'), (2, 'b')`);
     await rt.expectLatest(table(['id', 's'], [1, 'a'], [2, 'b']));
@@ -93,11 +101,12 @@ describe('delta write API: table features', () => {
   });
 
   it('protocol is the minimal one for each feature', async () => {
+    // Deletion vectors are on by default; each case turns them off to see only its own feature's needs.
     const cases: [string, string, unknown][] = [
-      ['plain', '(a INT)', { minReaderVersion: 1, minWriterVersion: 2 }],
-      ['check', '(a INT, CONSTRAINT pos CHECK (a > 0))', { minReaderVersion: 1, minWriterVersion: 3 }],
-      ['ntz', '(a TIMESTAMP_NTZ)', { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['timestampNtz'], writerFeatures: ['timestampNtz'] }],
-      ['ict', "(a INT) TBLPROPERTIES ('delta.enableInCommitTimestamps' = 'true')", { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['inCommitTimestamp'] }],
+      ['plain', `(a INT) TBLPROPERTIES (${NO_DV})`, { minReaderVersion: 1, minWriterVersion: 2 }],
+      ['check', `(a INT, CONSTRAINT pos CHECK (a > 0)) TBLPROPERTIES (${NO_DV})`, { minReaderVersion: 1, minWriterVersion: 3 }],
+      ['ntz', `(a TIMESTAMP_NTZ) TBLPROPERTIES (${NO_DV})`, { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['timestampNtz'], writerFeatures: ['timestampNtz'] }],
+      ['ict', `(a INT) TBLPROPERTIES ('delta.enableInCommitTimestamps' = 'true', ${NO_DV})`, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['inCommitTimestamp'] }],
     ];
     for (const [name, ddl, expected] of cases) {
       const path = h.path(`protocol-${name}`);
@@ -105,9 +114,15 @@ describe('delta write API: table features', () => {
       expect(await protocolOf(path), name).toEqual(expected);
       await validateTableLog(path);
     }
+    // Without properties a new table gets deletion vectors, as Databricks does.
+    const plain = h.path('protocol-default');
+    await h.rows(`CREATE TABLE ${h.ref(plain)} (a INT)`);
+    expect(await protocolOf(plain)).toEqual({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['deletionVectors'], writerFeatures: ['deletionVectors'] });
+    expect(await configurationOf(plain)).toEqual({ 'delta.enableDeletionVectors': 'true' });
+    await validateTableLog(plain);
     // Features only ever add up: a later CHECK on a CDF table keeps writer version 4.
     const path = h.path('protocol-raise');
-    await h.rows(`CREATE TABLE ${h.ref(path)} (a INT) TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true')`);
+    await h.rows(`CREATE TABLE ${h.ref(path)} (a INT) TBLPROPERTIES ('delta.enableChangeDataFeed' = 'true', ${NO_DV})`);
     await h.rows(`ALTER TABLE ${h.ref(path)} ADD CONSTRAINT pos CHECK (a > 0)`);
     await h.rows(`ALTER TABLE ${h.ref(path)} SET TBLPROPERTIES ('delta.columnMapping.mode' = 'name')`);
     expect(await protocolOf(path, 2)).toEqual({ minReaderVersion: 2, minWriterVersion: 5 });

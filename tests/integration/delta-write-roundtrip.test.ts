@@ -92,7 +92,7 @@ describe('delta write round trip: types', () => {
   it('CTAS keeps the query types and rows; the protocol is minimal for them', async () => {
     const source = h.ref(h.path('types-spark'));
     const path = h.path('ctas');
-    await h.rows(`CREATE TABLE ${h.ref(path)} AS SELECT i, s, dec38, ntz, st FROM ${source} VERSION AS OF 2 WHERE i IS NOT NULL`);
+    await h.rows(`CREATE TABLE ${h.ref(path)} TBLPROPERTIES ('delta.enableDeletionVectors' = 'false') AS SELECT i, s, dec38, ntz, st FROM ${source} VERSION AS OF 2 WHERE i IS NOT NULL`);
     const rt = new RoundTrip(h, path);
     const pick = (r: unknown[]) => [r[3], r[9], r[8], r[13], r[14]];
     await rt.expectLatest(table(['i', 's', 'dec38', 'ntz', 'st'], pick(EXPECT_MAX), pick(EXPECT_MIN)));
@@ -229,7 +229,8 @@ describe('delta write round trip: the checkers are not vacuous', () => {
 
   it('the minimal reader refuses reader features it does not know and deletion vectors it cannot apply', async () => {
     const path = h.path('unknown-feature');
-    await h.rows(`CREATE TABLE ${h.ref(path)} (id INT)`);
+    // Without deletion vectors (on by default) the protocol is the exact (1,2) line replaced below.
+    await h.rows(`CREATE TABLE ${h.ref(path)} (id INT) TBLPROPERTIES ('delta.enableDeletionVectors' = 'false')`);
     const file = join(path, '_delta_log', '00000000000000000000.json');
     const log = await readFile(file, 'utf8');
     await writeFile(file, log.replace('{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}', '{"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["v2Checkpoint"],"writerFeatures":["v2Checkpoint"]}}'));

@@ -8,6 +8,7 @@ import type { ScanSummary } from '../../src/index.js';
 import { tempDir } from '../support/delta-fixture.js';
 import { canonicalSelect, makeShape, Oracle, q, randomPredicate, Rng, sortedRows, ValueGen } from './model-support.js';
 import type { Column, Lit, PKind, Shape } from './model-support.js';
+import { deletePlan, mergePlan, updatePlan } from './dml-plans.js';
 
 /**
  * Model-based test of the Delta write path: seeded random sequences of CREATE [OR REPLACE] /
@@ -32,16 +33,20 @@ interface SeedConfig {
   readonly retentionHours?: number;
   /** Further table properties (statistics settings). */
   readonly properties?: Readonly<Record<string, string>>;
+  /** DELETE / UPDATE / MERGE mark rows in deletion vectors (else they rewrite files). */
+  readonly deletionVectors: boolean;
+  /** The change data feed is on: every commit's table_changes must equal the difference of the versions. */
+  readonly changeFeed: boolean;
 }
 
 const CONFIGS: readonly SeedConfig[] = [
-  { seed: 101, steps: 50, pKind: 'string', pPosition: 1, partitioned: false, struct: true, more: true, columnMapping: false, properties: { 'delta.dataSkippingStatsColumns': 'f,tn,s,st.x,dt' } },
-  { seed: 202, steps: 50, pKind: 'string', pPosition: 1, partitioned: true, struct: false, more: false, columnMapping: true, checkpointInterval: 3 },
-  { seed: 303, steps: 50, pKind: 'int', pPosition: 9, partitioned: true, struct: true, more: false, columnMapping: false, checkpointInterval: 2, retentionHours: 6, properties: { 'delta.dataSkippingNumIndexedCols': '3' } },
-  { seed: 404, steps: 50, pKind: 'string', pPosition: 3, partitioned: true, struct: true, more: true, columnMapping: true, checkpointInterval: 5, retentionHours: 10 },
-  { seed: 505, steps: 50, pKind: 'date', pPosition: 0, partitioned: true, struct: false, more: true, columnMapping: true, checkpointInterval: 4 },
-  { seed: 606, steps: 50, pKind: 'timestamp', pPosition: 2, partitioned: true, struct: true, more: true, columnMapping: false },
-  { seed: 707, steps: 50, pKind: 'decimal', pPosition: 4, partitioned: true, struct: false, more: true, columnMapping: true, checkpointInterval: 3 },
+  { seed: 101, steps: 50, pKind: 'string', pPosition: 1, partitioned: false, struct: true, more: true, columnMapping: false, properties: { 'delta.dataSkippingStatsColumns': 'f,tn,s,st.x,dt' }, deletionVectors: true, changeFeed: true },
+  { seed: 202, steps: 50, pKind: 'string', pPosition: 1, partitioned: true, struct: false, more: false, columnMapping: true, checkpointInterval: 3, deletionVectors: false, changeFeed: false },
+  { seed: 303, steps: 50, pKind: 'int', pPosition: 9, partitioned: true, struct: true, more: false, columnMapping: false, checkpointInterval: 2, retentionHours: 6, properties: { 'delta.dataSkippingNumIndexedCols': '3' }, deletionVectors: true, changeFeed: false },
+  { seed: 404, steps: 50, pKind: 'string', pPosition: 3, partitioned: true, struct: true, more: true, columnMapping: true, checkpointInterval: 5, retentionHours: 10, deletionVectors: false, changeFeed: true },
+  { seed: 505, steps: 50, pKind: 'date', pPosition: 0, partitioned: true, struct: false, more: true, columnMapping: true, checkpointInterval: 4, deletionVectors: true, changeFeed: true },
+  { seed: 606, steps: 50, pKind: 'timestamp', pPosition: 2, partitioned: true, struct: true, more: true, columnMapping: false, deletionVectors: false, changeFeed: false },
+  { seed: 707, steps: 50, pKind: 'decimal', pPosition: 4, partitioned: true, struct: false, more: true, columnMapping: true, checkpointInterval: 3, deletionVectors: true, changeFeed: false },
 ];
 
 /** LOCH_MODEL_SEED=n [LOCH_MODEL_STEPS=k] runs seed n alone, in configuration n mod 7. */
@@ -66,6 +71,8 @@ interface Plan {
   readonly newShape?: Shape;
   /** Oracle statements that apply the change, run only when Loch succeeds. */
   readonly apply: readonly string[];
+  /** DELETE / UPDATE / MERGE commit only when they change a row. */
+  readonly commitIfAffected?: boolean;
 }
 
 let totalSteps = 0;
@@ -167,6 +174,7 @@ class ModelRun {
     if (plan.expect === 'constraint') throw new Error(`the statement succeeded but breaks its REPLACE WHERE condition`);
     if (plan.affected !== undefined) expect(Number(rows[0]?.[0]), 'num_affected_rows').toBe(plan.affected);
     this.counts.rowsWritten += plan.affected ?? 0;
+    if (plan.commitIfAffected && plan.affected === 0) return;
     if (plan.newShape !== undefined && this.version >= 0) this.counts.replaced += 1;
     for (const sql of plan.apply) await this.oracle.run(sql);
     if (plan.newShape !== undefined) this.shape = plan.newShape;
@@ -178,6 +186,7 @@ class ModelRun {
     // Commit times are file modification times to log clean-up; make them follow the clock.
     await utimes(this.commitFile(this.version), time / 1000, time / 1000);
     this.afterCommit(time);
+    if (this.config.changeFeed && plan.newShape === undefined && this.version > 0) await this.checkChanges(this.version);
   }
 
   /** Spark and Delta store an empty string partition value as NULL. */
@@ -213,6 +222,7 @@ class ModelRun {
       values: 22, columns: 5, byName: 5, self: 10, empty: 2, overwrite: 6,
       staticPartition: partitioned ? 8 : 0, dynamicPartition: partitioned ? 8 : 0,
       replaceValues: 12, replaceSelf: 8, replaceInvalid: 5, replaceTable: 3, oldVersion: 3,
+      delete: 10, update: 10, merge: 12, restore: 3,
     });
     const r = this.rng;
     switch (op) {
@@ -239,7 +249,43 @@ class ModelRun {
       case 'replaceSelf': return this.replaceSelf();
       case 'replaceTable': return this.replaceTable();
       case 'oldVersion': return this.fromOldVersion();
+      case 'delete': return { ...(await deletePlan(this.dml())), expect: 'ok', commitIfAffected: true };
+      case 'update': return { ...(await updatePlan(this.dml())), expect: 'ok', commitIfAffected: true };
+      case 'merge': return { ...(await mergePlan(this.dml())), expect: 'ok', commitIfAffected: true };
+      case 'restore': return this.restorePlan();
     }
+  }
+
+  private dml() {
+    return { rng: this.rng, gen: this.gen, shape: this.shape, ref: this.ref, oracle: this.oracle };
+  }
+
+  /** RESTORE to an older readable version: its rows and its schema come back. */
+  private restorePlan(): Plan {
+    const candidates = this.versions.map((_, v) => v).filter((v) => v >= this.earliest && v < this.version);
+    if (candidates.length === 0) return { sql: `DELETE FROM ${this.ref} WHERE false`, expect: 'ok', affected: 0, apply: [], commitIfAffected: true };
+    const v = this.rng.pick(candidates);
+    const shape = (this.versions[v] as { shape: Shape }).shape;
+    return { sql: `RESTORE TABLE ${this.ref} TO VERSION AS OF ${v}`, expect: 'ok', newShape: shape, apply: ['DROP TABLE m', `CREATE TABLE m AS SELECT * FROM v${v}`] };
+  }
+
+  /**
+   * The change data feed of one commit against the oracle: rows inserted and post-images minus
+   * rows deleted and pre-images must be exactly the rows the version gained minus those it lost.
+   */
+  private async checkChanges(v: number): Promise<void> {
+    const canon = canonicalSelect(this.shape);
+    const changes = await (await this.loch.sql(`SELECT ${canon}, _change_type FROM table_changes('${this.path}', ${v}, ${v})`)).all();
+    const net = new Map<string, number>();
+    const bump = (row: readonly unknown[], by: number) => {
+      const key = JSON.stringify(row);
+      net.set(key, (net.get(key) ?? 0) + by);
+    };
+    for (const row of changes) bump(row.slice(0, -1), row.at(-1) === 'insert' || row.at(-1) === 'update_postimage' ? 1 : -1);
+    for (const row of await this.oracle.rows(`SELECT ${canon} FROM v${v}`)) bump(row, -1);
+    for (const row of await this.oracle.rows(`SELECT ${canon} FROM v${v - 1}`)) bump(row, 1);
+    const wrong = [...net].filter(([, n]) => n !== 0);
+    if (wrong.length > 0) throw new Error(`table_changes of version ${v} differs from the difference of versions ${v - 1} and ${v}: ${wrong.slice(0, 5).map(([row, n]) => `${n > 0 ? '+' : ''}${n} ${row}`).join('; ')}`);
   }
 
   /** INSERT INTO t SELECT … FROM t VERSION AS OF k: rows of an older version of the same schema. */
@@ -414,6 +460,8 @@ class ModelRun {
     if (this.config.checkpointInterval !== undefined) props.push(`'delta.checkpointInterval' = '${this.config.checkpointInterval}'`);
     if (this.config.retentionHours !== undefined) props.push(`'delta.logRetentionDuration' = 'interval ${this.config.retentionHours} hours'`);
     for (const [key, value] of Object.entries(this.config.properties ?? {})) props.push(`'${key}' = '${value}'`);
+    props.push(`'delta.enableDeletionVectors' = '${this.config.deletionVectors}'`);
+    if (this.config.changeFeed) props.push(`'delta.enableChangeDataFeed' = 'true'`);
     return props.length === 0 ? '' : ` TBLPROPERTIES (${props.join(', ')})`;
   }
 

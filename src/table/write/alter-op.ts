@@ -1,10 +1,13 @@
 import { LochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import { quoteIdentifier } from '../../expr/to-sql.js';
-import type { StructField, StructType } from '../../expr/types.js';
+import type { DataType, StructField } from '../../expr/types.js';
 import type { Metadata } from '../../formats/delta/spec/actions.js';
+import { columnMappingMode } from '../../formats/delta/spec/protocol.js';
 import { parseTableProperties } from '../../formats/delta/write/properties.js';
 import { planDeltaScan } from '../delta-scan-planner.js';
+import { stageClustering } from '../maintenance/clustering.js';
+import { stageAlterColumn, stageDropColumns, stageNullability, stageRenameColumn } from './alter-columns.js';
 import { applyMetadata, currentSchema, evolveSchema, requireMetadata } from './schema-change.js';
 import type { DeltaTransaction } from './transaction.js';
 
@@ -17,7 +20,15 @@ export type Alteration =
   | { readonly kind: 'set_properties'; readonly properties: Readonly<Record<string, string>> }
   | { readonly kind: 'unset_properties'; readonly keys: readonly string[]; readonly ifExists: boolean }
   | { readonly kind: 'add_columns'; readonly columns: readonly StructField[] }
-  | { readonly kind: 'set_nullability'; readonly column: string; readonly nullable: boolean };
+  | { readonly kind: 'set_nullability'; readonly column: string; readonly nullable: boolean }
+  /** RENAME COLUMN: `path` names a top-level column or a nested field (a.b.c); needs column mapping. */
+  | { readonly kind: 'rename_column'; readonly path: readonly string[]; readonly newName: string }
+  /** DROP COLUMN[S]: needs column mapping; data files are not touched. */
+  | { readonly kind: 'drop_columns'; readonly paths: readonly (readonly string[])[]; readonly ifExists: boolean }
+  /** ALTER|CHANGE COLUMN … COMMENT / TYPE (type widening; needs delta.enableTypeWidening). */
+  | { readonly kind: 'alter_column'; readonly path: readonly string[]; readonly comment?: string; readonly type?: DataType }
+  /** CLUSTER BY (a, b); [] is CLUSTER BY NONE. */
+  | { readonly kind: 'cluster_by'; readonly columns: readonly string[] };
 
 /** Stages an alteration and names the operation (Spark's names: ADD CONSTRAINT, SET TBLPROPERTIES…). */
 export async function stageAlteration(tx: DeltaTransaction, session: Session, change: Alteration): Promise<void> {
@@ -45,6 +56,7 @@ export async function stageAlteration(tx: DeltaTransaction, session: Session, ch
         if (k.toLowerCase().startsWith(CONSTRAINT_PREFIX)) throw new LochError('INVALID_ARGUMENT', `delta: table ${tx.table.name}: use ALTER TABLE ADD CONSTRAINT instead of setting ${k}`);
       }
       const checked = parseTableProperties({ ...change.properties }, tx.table.name).normalized;
+      checkMappingModeChange(tx, metadata, { ...config, ...checked });
       withConfig(tx, metadata, { ...config, ...checked });
       tx.operation = { name: 'SET TBLPROPERTIES', parameters: { properties: JSON.stringify(change.properties) }, metrics: {} };
       return;
@@ -55,6 +67,7 @@ export async function stageAlteration(tx: DeltaTransaction, session: Session, ch
         if (key === undefined && !change.ifExists) throw new LochError('NOT_FOUND', `delta: table ${tx.table.name} has no property ${k}`);
         if (key !== undefined) delete config[key];
       }
+      checkMappingModeChange(tx, metadata, config);
       withConfig(tx, metadata, config);
       tx.operation = { name: 'UNSET TBLPROPERTIES', parameters: { properties: JSON.stringify(change.keys), ifExists: String(change.ifExists) }, metrics: {} };
       return;
@@ -64,10 +77,44 @@ export async function stageAlteration(tx: DeltaTransaction, session: Session, ch
       tx.operation = { name: 'ADD COLUMNS', parameters: { columns: JSON.stringify(change.columns.map((c) => ({ column: c.name }))) }, metrics: {} };
       return;
     }
-    case 'set_nullability':
-      await setNullability(tx, session, metadata, change.column, change.nullable);
+    case 'set_nullability': {
+      const field = stageNullability(tx, change.column, change.nullable);
+      if (!change.nullable) await checkExistingRows(tx, session, `NOT NULL ${field.name}`, `${quoteIdentifier(field.name)} IS NOT NULL`);
+      return;
+    }
+    case 'rename_column':
+      stageRenameColumn(tx, change.path, change.newName);
+      return;
+    case 'drop_columns':
+      stageDropColumns(tx, change.paths, change.ifExists);
+      return;
+    case 'alter_column':
+      if (change.comment === undefined && change.type === undefined) throw new LochError('INVALID_ARGUMENT', `delta: table ${tx.table.name}: ALTER COLUMN needs a COMMENT or a TYPE`);
+      stageAlterColumn(tx, change.path, { ...(change.comment !== undefined ? { comment: change.comment } : {}), ...(change.type !== undefined ? { type: change.type } : {}) });
+      return;
+    case 'cluster_by':
+      await stageClustering(tx, change.columns);
       return;
   }
+}
+
+/**
+ * Column mapping can be turned on for an existing table ('none' → 'name', physical names being
+ * the current names), never switched between modes or off, as on Databricks: files written under
+ * one mapping cannot be read under another without a rewrite.
+ */
+function checkMappingModeChange(tx: DeltaTransaction, metadata: Metadata, next: Readonly<Record<string, string>>): void {
+  const from = columnMappingMode(metadata, tx.currentProtocol);
+  const key = findKey(next, 'delta.columnMapping.mode');
+  const to = key === undefined ? 'none' : (next[key] as string).trim().toLowerCase();
+  if (from === to || (from === 'none' && to === 'name')) return;
+  const why =
+    from === 'none'
+      ? `an existing table can only switch to 'name' (its files name columns by their current names)`
+      : `files are written with column mapping '${from}'; turning it off or changing the mode would need every data file rewritten, which Loch does not do`;
+  throw new LochError('INVALID_ARGUMENT', `delta: table ${tx.table.name}: cannot change delta.columnMapping.mode from '${from}' to '${to}': ${why}`, {
+    context: { table: tx.table.name, property: 'delta.columnMapping.mode', from, to },
+  });
 }
 
 function withConfig(tx: DeltaTransaction, metadata: Metadata, configuration: Record<string, string>): void {
@@ -76,17 +123,6 @@ function withConfig(tx: DeltaTransaction, metadata: Metadata, configuration: Rec
 
 function findKey(config: Readonly<Record<string, string>>, key: string): string | undefined {
   return Object.keys(config).find((k) => k.toLowerCase() === key.toLowerCase());
-}
-
-async function setNullability(tx: DeltaTransaction, session: Session, metadata: Metadata, column: string, nullable: boolean): Promise<void> {
-  const schema = currentSchema(tx);
-  const target = schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
-  if (target === undefined) throw new LochError('NOT_FOUND', `delta: table ${tx.table.name} has no column ${column}`);
-  if (!nullable) await checkExistingRows(tx, session, `NOT NULL ${target.name}`, `${quoteIdentifier(target.name)} IS NOT NULL`);
-  const fields = schema.fields.map((f) => (f === target ? { ...f, nullable } : f));
-  const next: StructType = { kind: 'struct', fields };
-  applyMetadata(tx, metadata, next);
-  tx.operation = { name: 'CHANGE COLUMN', parameters: { column: JSON.stringify({ name: target.name, nullable }) }, metrics: {} };
 }
 
 /** A new constraint must hold for the rows already there, or adding it fails naming one of them. */

@@ -6,6 +6,7 @@ import type { Metadata } from '../../formats/delta/spec/actions.js';
 import { parseTableProperties } from '../../formats/delta/write/properties.js';
 import type { TableContext } from '../context.js';
 import type { TableLocation } from '../location.js';
+import { stageClustering } from '../maintenance/clustering.js';
 import type { CommitResult } from './commit-loop.js';
 import { writeDataFiles } from './data-files.js';
 import { applyMetadata } from './schema-change.js';
@@ -19,6 +20,8 @@ export interface CreateTableRequest {
   /** Columns; for CREATE … AS SELECT without a column list they come from the query. */
   readonly schema?: StructType;
   readonly partitionColumns?: readonly string[];
+  /** CLUSTER BY (liquid clustering) columns; [] or absent: not clustered. Not with partitionColumns. */
+  readonly clusterBy?: readonly string[];
   /** Table properties, including `delta.constraints.<name>` CHECK expressions. */
   readonly properties?: Readonly<Record<string, string>>;
   readonly description?: string;
@@ -57,9 +60,10 @@ export async function createTable(ctx: TableContext, table: TableLocation, exist
     partitionColumns: request.partitionColumns ?? [],
     createdTime: now,
     // User-given properties are checked strictly: a misspelt delta.* key is an error, as in Spark.
-    configuration: { ...parseTableProperties({ ...(request.properties ?? {}) }, table.name).normalized },
+    configuration: { ...parseTableProperties(withDefaults(request.properties ?? {}, existing === undefined), table.name).normalized },
   };
   const schema = applyMetadata(tx, metadata, declared);
+  if (request.clusterBy !== undefined && request.clusterBy.length > 0) stageClustering(tx, request.clusterBy);
   let metrics: Record<string, string> = {};
   if (existing !== undefined) {
     tx.readWholeTable();
@@ -80,6 +84,7 @@ export async function createTable(ctx: TableContext, table: TableLocation, exist
       isManaged: 'false',
       ...(request.description !== undefined ? { description: request.description } : {}),
       partitionBy: JSON.stringify(request.partitionColumns ?? []),
+      ...(request.clusterBy !== undefined && request.clusterBy.length > 0 ? { clusterBy: JSON.stringify(request.clusterBy) } : {}),
       properties: JSON.stringify(request.properties ?? {}),
     },
     metrics,
@@ -102,4 +107,13 @@ function fromQuery(table: string, columns: readonly { name: string; type: Struct
     return { name: c.name, type: c.type, nullable: true, physicalName: c.name } satisfies StructField;
   });
   return { kind: 'struct', fields };
+}
+
+/**
+ * New tables get deletion vectors unless the request says otherwise, as on Databricks: DELETE,
+ * UPDATE and MERGE then mark rows instead of rewriting files. A replaced table keeps what it asks for.
+ */
+function withDefaults(properties: Readonly<Record<string, string>>, isNew: boolean): Record<string, string> {
+  const given = Object.keys(properties).some((k) => k.toLowerCase() === 'delta.enabledeletionvectors');
+  return isNew && !given ? { ...properties, 'delta.enableDeletionVectors': 'true' } : { ...properties };
 }

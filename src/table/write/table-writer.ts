@@ -10,6 +10,8 @@ import { loadDeltaSnapshot } from '../../formats/delta/snapshot.js';
 import type { DeltaSnapshot } from '../../formats/delta/snapshot.js';
 import type { TableContext } from '../context.js';
 import type { TableLocation } from '../location.js';
+import { stageDelete, stageMerge, stageUpdate } from '../dml/index.js';
+import type { DeleteMetrics, DeleteRequest, MergeMetrics, MergeRequest, UpdateMetrics, UpdateRequest } from '../dml/index.js';
 import { stageAlteration } from './alter-op.js';
 import type { Alteration } from './alter-op.js';
 import type { CommitResult } from './commit-loop.js';
@@ -106,6 +108,21 @@ export class TableTransaction {
     return metrics;
   }
 
+  /** Stages DELETE (see stageDelete); the rows go away at commit. */
+  async delete(request: DeleteRequest = {}): Promise<DeleteMetrics> {
+    return this.withSession((session) => stageDelete(this.tx, session, request));
+  }
+
+  /** Stages UPDATE (see stageUpdate). */
+  async update(request: UpdateRequest): Promise<UpdateMetrics> {
+    return this.withSession((session) => stageUpdate(this.tx, session, request));
+  }
+
+  /** Stages MERGE INTO (see stageMerge). */
+  async merge(request: MergeRequest): Promise<MergeMetrics> {
+    return this.withSession((session) => stageMerge(this.tx, session, request));
+  }
+
   /** Stages a schema, property or constraint change. */
   async alter(change: Alteration): Promise<void> {
     await this.withSession((session) => stageAlteration(this.tx, session, change));
@@ -113,6 +130,7 @@ export class TableTransaction {
 
   async commit(): Promise<WriteOutcome> {
     if (this.skipped !== undefined && this.tx.addedFiles.length === 0 && this.tx.removedFileActions.length === 0) return { kind: 'skipped', reason: this.skipped };
+    if (this.tx.operation === undefined) return { kind: 'skipped', reason: 'nothing was staged' };
     return { kind: 'committed', commit: await this.tx.commit(), metrics: this.metrics };
   }
 
