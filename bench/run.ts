@@ -4,7 +4,9 @@ import { benchAppendThroughput } from './append-throughput.js';
 import { benchCheckpointTime } from './checkpoint-time.js';
 import { benchCommitRate } from './commit-rate.js';
 import { benchCrashTrials } from './crash-trials.js';
+import { benchDeleteDv } from './delete-dv.js';
 import { benchManyFileScan } from './many-file-scan.js';
+import { benchMergeUpsert } from './merge-upsert.js';
 import { benchSnapshotLoad } from './snapshot-load.js';
 import { benchTpch } from './tpch.js';
 import { benchZorderSkipping } from './zorder-skipping.js';
@@ -24,6 +26,8 @@ const benchmarks: [string, Bench][] = [
   ['checkpoint-time', benchCheckpointTime],
   ['tpch', benchTpch],
   ['zorder-skipping', benchZorderSkipping],
+  ['merge-upsert', benchMergeUpsert],
+  ['delete-dv', benchDeleteDv],
 ];
 const onRequest: [string, Bench][] = [['crash-trials', benchCrashTrials]];
 

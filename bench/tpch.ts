@@ -18,8 +18,8 @@ import type { Tables } from './tpch/queries.js';
  * DuckDB on the same parquet files (views over read_parquet of each snapshot's data files), same
  * process, alternating. The data is generated in the repo (bench/tpch/generate.ts) and written
  * with Loch's CREATE TABLE … AS SELECT. Each query runs once per side untimed (its results are
- * compared), then LOCH_TPCH_RUNS times per side alternating which side goes first; the median
- * counts. Environment: LOCH_TPCH_SF (scale factor, default 1), LOCH_TPCH_RUNS (default 3),
+ * compared), then LOCH_TPCH_RUNS times per side alternating which side goes first; the best
+ * run counts (the geometric mean of the medians' ratios is printed too). Environment: LOCH_TPCH_SF (scale factor, default 1), LOCH_TPCH_RUNS (default 3),
  * LOCH_TPCH_QUERIES (e.g. "1,6,9"; default all), LOCH_TPCH_KEEP=1 (keep the tables and reuse
  * them on the next run at the same scale factor).
  */
@@ -38,8 +38,18 @@ async function timed(run: Run): Promise<number> {
 
 const median = (times: number[]): number => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
 
+interface Measured {
+  /** Best of the timed runs: the figure least disturbed by other load on a shared machine. */
+  readonly lochMs: number;
+  readonly duckMs: number;
+  readonly lochMedianMs: number;
+  readonly duckMedianMs: number;
+  readonly rows: number;
+  readonly mismatch?: string;
+}
+
 /** Warm-up (whose rows are compared), then RUNS alternating timed runs per side. */
-async function measure(loch: Run, duck: Run): Promise<{ lochMs: number; duckMs: number; mismatch?: string; rows: number }> {
+async function measure(loch: Run, duck: Run): Promise<Measured> {
   const lochRows = await loch();
   const duckRows = await duck();
   const mismatch = compareRows(lochRows, duckRows);
@@ -54,7 +64,14 @@ async function measure(loch: Run, duck: Run): Promise<{ lochMs: number; duckMs: 
       lochTimes.push(await timed(loch));
     }
   }
-  return { lochMs: median(lochTimes), duckMs: median(duckTimes), rows: lochRows.length, ...(mismatch !== undefined ? { mismatch } : {}) };
+  return {
+    lochMs: Math.min(...lochTimes),
+    duckMs: Math.min(...duckTimes),
+    lochMedianMs: median(lochTimes),
+    duckMedianMs: median(duckTimes),
+    rows: lochRows.length,
+    ...(mismatch !== undefined ? { mismatch } : {}),
+  };
 }
 
 function tablesBy(ref: (name: TableName) => string): Tables {
@@ -65,6 +82,7 @@ async function runQueries(loch: Loch, baseline: Baseline, dir: string): Promise<
   const lochTables = tablesBy((t) => deltaRef(join(dir, t)));
   const duckTables = tablesBy((t) => `"${t}"`);
   const ratios: number[] = [];
+  const medianRatios: number[] = [];
   const failures: string[] = [];
   for (const [i, query] of QUERIES.entries()) {
     const number = i + 1;
@@ -77,13 +95,14 @@ async function runQueries(loch: Loch, baseline: Baseline, dir: string): Promise<
     );
     report(`tpch q${number} (sf ${SF}, ${result.rows} rows)`, result.lochMs, result.duckMs, 'duckdb');
     ratios.push(result.lochMs / result.duckMs);
+    medianRatios.push(result.lochMedianMs / result.duckMedianMs);
     if (result.mismatch !== undefined) {
       failures.push(`q${number}: ${result.mismatch}`);
       console.log(`  q${number} RESULTS DIFFER: ${result.mismatch}`);
     }
   }
-  const geomean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
-  console.log(`tpch geometric-mean ratio over ${ratios.length} queries: ${geomean.toFixed(3)}x (goal <= 1.05)`);
+  const geomean = (values: number[]) => Math.exp(values.reduce((sum, r) => sum + Math.log(r), 0) / values.length);
+  console.log(`tpch geometric-mean ratio over ${ratios.length} queries, best of ${RUNS}: ${geomean(ratios).toFixed(3)}x (goal <= 1.05); of the medians: ${geomean(medianRatios).toFixed(3)}x`);
   return failures;
 }
 

@@ -3,8 +3,8 @@ import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
-import { conditionExpr } from './condition-filter.js';
 import { executeMerge } from './merge-executor.js';
+import { pruningOf } from './merge-keys.js';
 import type { DeleteStatement, MergeStatement, UpdateStatement } from './parse/write-statements.js';
 import { countsRow, tablePath } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
@@ -22,7 +22,7 @@ export async function executeDml(ctx: TableContext, session: Session, s: DeleteS
     return b.sql;
   };
   try {
-    const where = s.whereSql === undefined ? undefined : { sql: await bind(s.whereSql), ...(await conditionExpr(ctx, session, path, s.whereSql, s.alias)) };
+    const where = s.whereSql === undefined ? undefined : { sql: await bind(s.whereSql), text: s.whereSql, ...(await pruningOf(ctx, session, path, s.whereSql, s.alias)) };
     const options = { session, ...(s.alias !== undefined ? { alias: s.alias } : {}) };
     if (s.kind === 'delete') {
       const outcome = await table.delete(where, options);

@@ -4,8 +4,7 @@ import { DeltaTable } from '../table/delta-table.js';
 import type { MergeClause } from '../table/dml/index.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
-import { conditionExpr } from './condition-filter.js';
-import { equiJoinKeys } from './merge-keys.js';
+import { equiJoinKeys, pruningOf } from './merge-keys.js';
 import type { MergeStatement } from './parse/write-statements.js';
 import { countsRow, tablePath } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
@@ -31,7 +30,7 @@ export async function executeMerge(ctx: TableContext, session: Session, s: Merge
     const onSql = await bind(s.onSql);
     const clauses: MergeClause[] = [];
     for (const c of s.clauses) clauses.push(await bindClause(c, bind));
-    const pruning = await conditionExpr(ctx, session, path, s.onSql, targetAlias);
+    const pruning = await pruningOf(ctx, session, path, s.onSql, targetAlias);
     const keys = await equiJoinKeys(session, s.onSql, targetAlias, sourceAlias);
     const outcome = await DeltaTable.open(ctx, path).merge(
       {

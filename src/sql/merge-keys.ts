@@ -1,5 +1,9 @@
+import { isLochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
+import type { Expr } from '../expr/nodes.js';
 import { quoteIdentifier } from '../expr/to-sql.js';
+import type { TableContext } from '../table/context.js';
+import { conditionExpr } from './condition-filter.js';
 
 /** target column = source column, read from the ON condition. */
 export interface EquiKey {
@@ -53,4 +57,18 @@ function qualified(node: unknown): [string, string] | undefined {
   if (!isNode(node) || node['class'] !== 'COLUMN_REF') return undefined;
   const names = node['column_names'];
   return Array.isArray(names) && names.length === 2 ? [String(names[0]), String(names[1])] : undefined;
+}
+
+/**
+ * The condition as a pruning filter; none when the pushdown cannot make sense of it. Pruning is
+ * only an optimisation: a condition that is wrong (an unknown column) fails when the operation
+ * runs it, with a message about the table rather than about the pushdown's stand-in.
+ */
+export async function pruningOf(ctx: TableContext, session: Session, path: string, conditionSql: string, alias?: string): Promise<{ filter?: Expr }> {
+  try {
+    return await conditionExpr(ctx, session, path, conditionSql, alias);
+  } catch (error) {
+    if (isLochError(error, 'SQL_ERROR')) return {};
+    throw error;
+  }
 }

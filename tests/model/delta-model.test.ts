@@ -73,6 +73,8 @@ interface Plan {
   readonly apply: readonly string[];
   /** DELETE / UPDATE / MERGE commit only when they change a row. */
   readonly commitIfAffected?: boolean;
+  /** OPTIMIZE commits only when it rewrites files: the table's latest version says. */
+  readonly commitIfRewritten?: boolean;
 }
 
 let totalSteps = 0;
@@ -103,7 +105,7 @@ class ModelRun {
   /** The oldest version that must still be readable after log clean-up. */
   private earliest = 0;
   private step = 0;
-  private readonly counts = { violations: 0, replaced: 0, rowsWritten: 0, files: 0, pruned: 0 };
+  private readonly counts = { violations: 0, replaced: 0, rowsWritten: 0, files: 0, pruned: 0, delete: 0, update: 0, merge: 0, restore: 0, optimize: 0, changeChecks: 0 };
 
   private constructor(
     private readonly config: SeedConfig,
@@ -151,7 +153,7 @@ class ModelRun {
       await this.checkHistory('all');
       await this.checkLogFiles();
       const c = this.counts;
-      console.log(`delta model seed ${this.config.seed}: ${this.config.steps} steps, ${this.version + 1} versions, ${c.violations} REPLACE WHERE violations refused, ${c.replaced} table replacements, ${c.rowsWritten} rows written, ${await this.oracle.count('m')} rows at the end, ${this.checkpoints.length} checkpoints, log kept from version ${this.earliest}, filtered reads pruned ${c.pruned} of ${c.files} files`);
+      console.log(`delta model seed ${this.config.seed}: ${this.config.steps} steps, ${this.version + 1} versions, ${c.violations} REPLACE WHERE violations refused, ${c.replaced} table replacements, ${c.rowsWritten} rows written, ${await this.oracle.count('m')} rows at the end, ${this.checkpoints.length} checkpoints, log kept from version ${this.earliest}, filtered reads pruned ${c.pruned} of ${c.files} files; ${c.delete} DELETE, ${c.update} UPDATE, ${c.merge} MERGE, ${c.restore} RESTORE, ${c.optimize} OPTIMIZE, ${c.changeChecks} change feed checks`);
     } catch (error) {
       const message = `delta model: seed ${this.config.seed} failed at step ${this.step} (expected version ${this.version}): ${(error as Error).message}`;
       console.error(`${message}\nStatements (table at ${this.path}, clock ${START} + 1h per step):\n${this.log.join('\n')}`);
@@ -175,6 +177,7 @@ class ModelRun {
     if (plan.affected !== undefined) expect(Number(rows[0]?.[0]), 'num_affected_rows').toBe(plan.affected);
     this.counts.rowsWritten += plan.affected ?? 0;
     if (plan.commitIfAffected && plan.affected === 0) return;
+    if (plan.commitIfRewritten && (await (await this.loch.deltaTable(this.path)).snapshot()).version === this.version) return;
     if (plan.newShape !== undefined && this.version >= 0) this.counts.replaced += 1;
     for (const sql of plan.apply) await this.oracle.run(sql);
     if (plan.newShape !== undefined) this.shape = plan.newShape;
@@ -222,7 +225,7 @@ class ModelRun {
       values: 22, columns: 5, byName: 5, self: 10, empty: 2, overwrite: 6,
       staticPartition: partitioned ? 8 : 0, dynamicPartition: partitioned ? 8 : 0,
       replaceValues: 12, replaceSelf: 8, replaceInvalid: 5, replaceTable: 3, oldVersion: 3,
-      delete: 10, update: 10, merge: 12, restore: 3,
+      delete: 10, update: 10, merge: 12, restore: 3, optimize: 4,
     });
     const r = this.rng;
     switch (op) {
@@ -249,15 +252,23 @@ class ModelRun {
       case 'replaceSelf': return this.replaceSelf();
       case 'replaceTable': return this.replaceTable();
       case 'oldVersion': return this.fromOldVersion();
-      case 'delete': return { ...(await deletePlan(this.dml())), expect: 'ok', commitIfAffected: true };
-      case 'update': return { ...(await updatePlan(this.dml())), expect: 'ok', commitIfAffected: true };
-      case 'merge': return { ...(await mergePlan(this.dml())), expect: 'ok', commitIfAffected: true };
-      case 'restore': return this.restorePlan();
+      case 'delete': this.counts.delete += 1; return { ...(await deletePlan(this.dml())), expect: 'ok', commitIfAffected: true };
+      case 'update': this.counts.update += 1; return { ...(await updatePlan(this.dml())), expect: 'ok', commitIfAffected: true };
+      case 'merge': this.counts.merge += 1; return { ...(await mergePlan(this.dml())), expect: 'ok', commitIfAffected: true };
+      case 'restore': this.counts.restore += 1; return this.restorePlan();
+      case 'optimize': this.counts.optimize += 1; return this.optimizePlan();
     }
   }
 
   private dml() {
     return { rng: this.rng, gen: this.gen, shape: this.shape, ref: this.ref, oracle: this.oracle };
+  }
+
+  /** OPTIMIZE (bin-packing, or Z-order by two columns with statistics, maybe on some partitions): rows never change. */
+  private optimizePlan(): Plan {
+    const where = this.shape.partitioned && this.rng.chance(0.3) ? ` WHERE ${this.rng.pick(['p IS NOT NULL', 'p IS NULL'])}` : '';
+    const zorder = this.rng.chance(0.4) ? ` ZORDER BY (id, ${this.rng.pick(['s', 'd', 'b'])})` : '';
+    return { sql: `OPTIMIZE ${this.ref}${where}${zorder}`, expect: 'ok', apply: [], commitIfRewritten: true };
   }
 
   /** RESTORE to an older readable version: its rows and its schema come back. */
@@ -284,6 +295,7 @@ class ModelRun {
     for (const row of changes) bump(row.slice(0, -1), row.at(-1) === 'insert' || row.at(-1) === 'update_postimage' ? 1 : -1);
     for (const row of await this.oracle.rows(`SELECT ${canon} FROM v${v}`)) bump(row, -1);
     for (const row of await this.oracle.rows(`SELECT ${canon} FROM v${v - 1}`)) bump(row, 1);
+    this.counts.changeChecks += 1;
     const wrong = [...net].filter(([, n]) => n !== 0);
     if (wrong.length > 0) throw new Error(`table_changes of version ${v} differs from the difference of versions ${v - 1} and ${v}: ${wrong.slice(0, 5).map(([row, n]) => `${n > 0 ? '+' : ''}${n} ${row}`).join('; ')}`);
   }

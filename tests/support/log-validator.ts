@@ -114,6 +114,31 @@ function checkCommitInfo(v: number, actions: readonly Action[], infos: Map<numbe
   if (typeof raw['timestamp'] !== 'number') problems.push(`version ${v}: commitInfo has no numeric timestamp`);
 }
 
+function identity(path: string, dv: { storageType: string; pathOrInlineDv: string; offset?: number } | undefined): string {
+  return dv === undefined ? path : `${path}#${dv.storageType}${dv.pathOrInlineDv}@${dv.offset ?? ''}`;
+}
+
+/** The relative DV file of a 'u' descriptor: optional prefix, then deletion_vector_<uuid>.bin (uuid from its Z85 tail). */
+function dvFileName(pathOrInlineDv: string): string {
+  const prefix = pathOrInlineDv.slice(0, -20);
+  const hex = z85Hex(pathOrInlineDv.slice(-20));
+  const name = `deletion_vector_${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}.bin`;
+  return prefix === '' ? name : join(prefix, name);
+}
+
+const Z85 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#';
+
+/** Z85 text (a multiple of 5 characters) as hex, decoded here rather than with Loch's decoder. */
+function z85Hex(text: string): string {
+  let hex = '';
+  for (let i = 0; i < text.length; i += 5) {
+    let value = 0;
+    for (const ch of text.slice(i, i + 5)) value = value * 85 + Z85.indexOf(ch);
+    hex += value.toString(16).padStart(8, '0');
+  }
+  return hex;
+}
+
 /** Reconciles adds and removes; every add's file must exist and no live path may be added again. */
 function applyCommit(dir: string, v: number, actions: readonly Action[], state: State, problems: string[]): State {
   const live = new Map(state.live);
@@ -125,7 +150,7 @@ function applyCommit(dir: string, v: number, actions: readonly Action[], state: 
     else if (a.kind === 'remove') {
       if (!live.has(a.remove.path)) problems.push(`version ${v}: remove of ${a.remove.path}, which is not live`);
       live.delete(a.remove.path);
-      removed.add(a.remove.path);
+      removed.add(identity(a.remove.path, a.remove.deletionVector));
     }
   }
   for (const a of actions) {
@@ -133,7 +158,10 @@ function applyCommit(dir: string, v: number, actions: readonly Action[], state: 
     if (a.kind !== 'add') continue;
     const path = a.add.path;
     if (live.has(path)) problems.push(`version ${v}: add of ${path}, which is already live`);
-    if (removed.has(path)) problems.push(`version ${v}: ${path} is both removed and added`);
+    // A file may be removed and re-added in one commit only with another deletion vector (PROTOCOL.md).
+    if (removed.has(identity(path, a.add.deletionVector))) problems.push(`version ${v}: ${path} is both removed and added with the same deletion vector`);
+    const dv = a.add.deletionVector;
+    if (dv?.storageType === 'u' && !existsSync(join(dir, dvFileName(dv.pathOrInlineDv)))) problems.push(`version ${v}: deletion vector file of ${path} (${dv.pathOrInlineDv}) does not exist on disk`);
     live.set(path, a.add);
     if (/^[a-z][a-z0-9+.-]*:/i.test(path)) problems.push(`version ${v}: add path ${path} is absolute; Loch writes relative paths`);
     else if (!existsSync(join(dir, decodeURIComponent(path)))) problems.push(`version ${v}: add path ${path} does not exist on disk (decoded ${decodeURIComponent(path)})`);

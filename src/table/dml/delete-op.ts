@@ -2,7 +2,7 @@ import type { Session } from '../../engine/index.js';
 import { quoteIdentifier } from '../../expr/to-sql.js';
 import type { DeltaTransaction } from '../write/transaction.js';
 import { writeChangeRows } from './change-data.js';
-import { candidateFiles, countRows, dmlTarget, dropTemp, holds, tempName } from './dml-target.js';
+import { candidateFiles, countRows, dmlTarget, dropTemp, holds, sqlErrorIn, tempName } from './dml-target.js';
 import type { Condition } from './dml-target.js';
 import { recordCount, removeRows } from './row-removal.js';
 import { FILE_COL, ROW_COL, scanTarget } from './target-scan.js';
@@ -61,8 +61,10 @@ export async function stageDelete(tx: DeltaTransaction, session: Session, reques
       scanTimeMs: String(scanTimeMs),
       rewriteTimeMs: String(tx.ctx.clock.now() - started - scanTimeMs),
     };
-    tx.operation = { name: 'DELETE', parameters: { predicate: JSON.stringify(condition === undefined ? [] : [condition.sql]) }, metrics };
+    tx.operation = { name: 'DELETE', parameters: { predicate: JSON.stringify(condition === undefined ? [] : [condition.text ?? condition.sql]) }, metrics };
     return { deletedRows, metrics };
+  } catch (error) {
+    throw sqlErrorIn(error, 'delete', tx.table.name);
   } finally {
     await dropTemp(session, matched);
     await scan.release();

@@ -1,4 +1,4 @@
-import { LochError } from '../../core/errors.js';
+import { LochError, isLochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import type { Expr } from '../../expr/nodes.js';
 import { quoteIdentifier } from '../../expr/to-sql.js';
@@ -14,6 +14,8 @@ import type { RemovalStrategy } from './row-removal.js';
 export interface Condition {
   readonly sql: string;
   readonly filter?: Expr;
+  /** The condition as the user wrote it, for the history's `predicate` (default `sql`, which may be rewritten to read lake tables). */
+  readonly text?: string;
 }
 
 /** What every row-level operation works out first about its table. */
@@ -82,4 +84,21 @@ export async function countRows(session: Session, sql: string): Promise<number> 
 /** `coalesce((cond), false)`: SQL's NULL means "not matched" in DELETE/UPDATE/MERGE conditions. */
 export function holds(conditionSql: string | undefined): string {
   return conditionSql === undefined ? 'true' : `coalesce((${conditionSql}), false)`;
+}
+
+/**
+ * An error of the SQL an operation ran for a statement (an unknown column in a condition or
+ * value, a type mismatch), named after the table. DuckDB's wording about Loch's own plumbing is
+ * dropped: its "Candidate bindings" hint when it suggests the internal row-identity columns, and
+ * "Values list" for what the user knows as a table alias. Other errors pass unchanged.
+ */
+export function sqlErrorIn(error: unknown, operation: string, table: string): unknown {
+  if (!isLochError(error, 'SQL_ERROR') || error.message.startsWith(`delta ${operation}: table ${table}:`)) return error;
+  const message = withoutPlumbing(error.message);
+  return new LochError('SQL_ERROR', `delta ${operation}: table ${table}: ${message}`, { context: { ...error.context, table }, cause: error, retryable: error.retryable });
+}
+
+/** A DuckDB message without its hints about Loch's plumbing (see sqlErrorIn). */
+export function withoutPlumbing(message: string): string {
+  return message.replace(/\s*Candidate bindings:[^\n]*__loch_[^\n]*/, '').replace(/Values list ("(?:[^"]|"")*") does not have a column named/, '$1 has no column named');
 }

@@ -8,13 +8,13 @@ import { evolveSchema } from '../write/schema-change.js';
 import type { DeltaTransaction } from '../write/transaction.js';
 import { writeChangeRows } from './change-data.js';
 import type { ChangeRows } from './change-data.js';
-import { candidateFiles, countRows, dmlTarget, dropTemp, tempName } from './dml-target.js';
+import { candidateFiles, countRows, dmlTarget, dropTemp, sqlErrorIn, tempName } from './dml-target.js';
 import type { DmlTarget } from './dml-target.js';
 import { checkClauses, clauseEffect } from './merge-clauses.js';
 import type { MergeClause } from './merge-clauses.js';
 import { sourceKeyRanges } from './merge-pruning.js';
 import type { MergeKey } from './merge-pruning.js';
-import { checkSingleMatch, clauseCounts, mergeRowsSql } from './merge-sql.js';
+import { checkClauseScopes, checkSingleMatch, clauseCounts, mergeRowsSql } from './merge-sql.js';
 import { removeRows } from './row-removal.js';
 import { FILE_COL, ROW_COL, scanTarget } from './target-scan.js';
 import type { TargetScan } from './target-scan.js';
@@ -43,16 +43,31 @@ export interface MergeMetrics {
 }
 
 /**
- * Stages MERGE INTO in `tx`. The source is joined once with the target files that can match
- * (pruned by `targetFilter` and the source's key ranges, unless NOT MATCHED BY SOURCE clauses
- * need every row); the rows some clause acts on go into a TEMP table (DuckDB spills it) with
- * their identity and new values. Then: the single-match rule is checked, changed target rows
- * leave their files (deletion vectors or rewrite), updated and inserted rows are written, and
- * with the change data feed on, every change is written as change data.
+ * Stages MERGE INTO in `tx`. The source is evaluated once into a TEMP table (as Delta
+ * materializes it): its schema, the key ranges that prune target files, the join and the counts
+ * all see the same rows, even from a nondeterministic query. It is joined once with the target
+ * files that can match (pruned by `targetFilter` and the source's key ranges, unless NOT MATCHED
+ * BY SOURCE clauses need every row); the rows some clause acts on go into a TEMP table (DuckDB
+ * spills it) with their identity and new values. Then: the single-match rule is checked, changed
+ * target rows leave their files (deletion vectors or rewrite), updated and inserted rows are
+ * written, and with the change data feed on, every change is written as change data.
  */
 export async function stageMerge(tx: DeltaTransaction, session: Session, request: MergeRequest): Promise<MergeMetrics> {
-  const started = tx.ctx.clock.now();
   checkClauses(tx.table.name, request.clauses);
+  dmlTarget(tx, 'merge');
+  const source = tempName('merge_source');
+  try {
+    await session.run(`CREATE TEMP TABLE ${quoteIdentifier(source)} AS ${request.sourceSql}`);
+    return await stageMaterialized(tx, session, { ...request, sourceSql: `SELECT * FROM ${quoteIdentifier(source)}` });
+  } catch (error) {
+    throw sqlErrorIn(error, 'merge', tx.table.name);
+  } finally {
+    await dropTemp(session, source);
+  }
+}
+
+async function stageMaterialized(tx: DeltaTransaction, session: Session, request: MergeRequest): Promise<MergeMetrics> {
+  const started = tx.ctx.clock.now();
   let table = dmlTarget(tx, 'merge');
   const targetAlias = quoteIdentifier(request.targetAlias ?? '__loch_target');
   const sourceAlias = quoteIdentifier(request.sourceAlias ?? '__loch_source');
@@ -71,6 +86,7 @@ export async function stageMerge(tx: DeltaTransaction, session: Session, request
   const removed = tempName('merge_removed');
   try {
     const names = { table: tx.table.name, target: targetAlias, source: sourceAlias, sourceColumns: source.map((c) => c.name), lenient: request.schemaEvolution === true };
+    await checkClauseScopes(session, request.clauses, table.target.schema, names, scan.sql, request.sourceSql);
     await session.run(`CREATE TEMP TABLE ${quoteIdentifier(changes)} AS ${mergeRowsSql(scan.sql, sourceRelation, request.onSql, request.clauses, table.target.schema, names)}`);
     const scanTimeMs = tx.ctx.clock.now() - started;
     await checkSingleMatch(session, tx.table.name, changes, request.clauses);

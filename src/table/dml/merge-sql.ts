@@ -1,8 +1,8 @@
-import { LochError } from '../../core/errors.js';
+import { LochError, isLochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import { quoteIdentifier } from '../../expr/to-sql.js';
 import type { StructType } from '../../expr/types.js';
-import { holds } from './dml-target.js';
+import { holds, withoutPlumbing } from './dml-target.js';
 import { clauseValues } from './merge-clauses.js';
 import type { ClauseNames, MergeClause } from './merge-clauses.js';
 import { FILE_COL, ROW_COL } from './target-scan.js';
@@ -41,6 +41,34 @@ export function mergeRowsSql(targetSql: string, sourceRelation: string, onSql: s
 }
 
 /**
+ * Databricks resolves a WHEN NOT MATCHED [BY TARGET] clause against the source alone and a WHEN
+ * NOT MATCHED BY SOURCE clause against the target alone: there is no row of the other side, so
+ * naming one of its columns is an error (in the join it would silently read NULL). Binds each
+ * such clause's condition and values over its one side (LIMIT 0: nothing is read); DuckDB's
+ * binder names the offending reference, reported as INVALID_ARGUMENT naming the clause.
+ */
+export async function checkClauseScopes(session: Session, clauses: readonly MergeClause[], schema: StructType, names: ClauseNames, targetSql: string, sourceSql: string): Promise<void> {
+  for (const [i, c] of clauses.entries()) {
+    if (c.when === 'matched') continue;
+    const values = clauseValues(c, schema, names);
+    const items = [holds(c.conditionSql), ...(values === undefined ? [] : [...values.values()])];
+    const bySource = c.when === 'not_matched_by_source';
+    const from = bySource ? `${targetSql} AS ${names.target}` : `(${sourceSql}) AS ${names.source}`;
+    try {
+      await session.query(`SELECT ${items.join(', ')} FROM ${from} LIMIT 0`);
+    } catch (error) {
+      if (!isLochError(error, 'SQL_ERROR')) throw error;
+      const clause = bySource ? 'NOT MATCHED BY SOURCE' : 'NOT MATCHED';
+      throw new LochError(
+        'INVALID_ARGUMENT',
+        `delta merge: table ${names.table}: WHEN ${clause} clause ${i + 1} may use only ${bySource ? 'target' : 'source'} columns (there is no ${bySource ? 'source' : 'target'} row): ${withoutPlumbing(error.message)}`,
+        { context: { table: names.table, clause: i + 1 }, cause: error },
+      );
+    }
+  }
+}
+
+/**
  * Databricks' rule: a target row that several source rows match may not be updated or deleted
  * (which source row would win is undefined). A MERGE whose only matched clause is an
  * unconditional DELETE is exempt: deleting twice is deleting.
@@ -61,10 +89,15 @@ export async function checkSingleMatch(session: Session, table: string, changes:
   );
 }
 
-/** How many rows each clause acted on, by clause index. */
+/**
+ * How many rows each clause acted on, by clause index: target rows counted once each (several
+ * source rows may match one target row under an unconditional DELETE; Delta counts it as one
+ * deleted row), inserted rows one per source row.
+ */
 export async function clauseCounts(session: Session, changes: string, clauses: readonly MergeClause[]): Promise<number[]> {
   const counts = clauses.map(() => 0);
-  const rows = await (await session.query(`SELECT ${CLAUSE}, count(*) FROM ${quoteIdentifier(changes)} GROUP BY ALL`)).all();
+  const perClause = `count(DISTINCT (${FILE_COL}, ${ROW_COL})) FILTER (WHERE ${FILE_COL} IS NOT NULL) + count(*) FILTER (WHERE ${FILE_COL} IS NULL)`;
+  const rows = await (await session.query(`SELECT ${CLAUSE}, ${perClause} FROM ${quoteIdentifier(changes)} GROUP BY ALL`)).all();
   for (const row of rows) counts[Number(row[0])] = Number(row[1]);
   return counts;
 }

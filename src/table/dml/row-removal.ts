@@ -1,5 +1,6 @@
 import type { Session } from '../../engine/index.js';
 import { quoteIdentifier } from '../../expr/to-sql.js';
+import type { StructField } from '../../expr/types.js';
 import { encodeDvFile } from '../../formats/delta/deletion-vectors/index.js';
 import type { EncodedDvFile } from '../../formats/delta/deletion-vectors/index.js';
 import type { AddFile } from '../../formats/delta/spec/actions.js';
@@ -38,15 +39,16 @@ export interface RemovalOutcome {
  */
 export async function removeRows(tx: DeltaTransaction, session: Session, target: WriteTarget, scan: TargetScan, rows: string, newRowsSql: string | undefined, strategy: RemovalStrategy): Promise<RemovalOutcome> {
   if (strategy === 'copy_on_write') return rewriteFiles(tx, session, target, scan, rows, newRowsSql);
-  const marked = await markDeleted(tx, session, scan, rows);
+  // New rows first: a constraint they break then fails the statement before any DV file exists.
   const written = newRowsSql === undefined ? { adds: [], rows: 0, bytes: 0 } : await writeDataFiles(tx.ctx, tx.table, session, target, newRowsSql);
+  const marked = await markDeleted(tx, session, scan, rows, target);
   tx.addFiles(written.adds);
   return { ...marked, addedFiles: written.adds.length, addedBytes: written.bytes, newRows: written.rows, copiedRows: 0 };
 }
 
 type Marked = Pick<RemovalOutcome, 'removedFiles' | 'removedBytes' | 'deletionVectorsAdded' | 'deletionVectorsRemoved'>;
 
-async function markDeleted(tx: DeltaTransaction, session: Session, scan: TargetScan, rows: string): Promise<Marked> {
+async function markDeleted(tx: DeltaTransaction, session: Session, scan: TargetScan, rows: string, target: WriteTarget): Promise<Marked> {
   const result = await session.query(`SELECT ${FILE_COL}, list(${ROW_COL}::DOUBLE ORDER BY ${ROW_COL}) FROM ${quoteIdentifier(rows)} GROUP BY ${FILE_COL} ORDER BY ${FILE_COL}`);
   const touched: { add: AddFile; positions: number[] }[] = [];
   for (const row of await result.all()) {
@@ -65,7 +67,7 @@ async function markDeleted(tx: DeltaTransaction, session: Session, scan: TargetS
   if (kept.length > 0) {
     const file = encodeDvFile(tx.ctx.ids.uuid(), kept.map((t) => ({ positions: t.positions })));
     await tx.table.store.put(file.path, file.bytes);
-    tx.addFiles(kept.map((t, i) => ({ ...t.add, deletionVector: dvAction(file.descriptors[i]!), dataChange: true, ...(t.add.stats !== undefined ? { stats: looseStats(t.add.stats) } : {}) })));
+    tx.addFiles(kept.map((t, i) => ({ ...t.add, deletionVector: dvAction(file.descriptors[i]!), dataChange: true, ...(t.add.stats !== undefined ? { stats: looseStats(t.add.stats, target) } : {}) })));
   }
   return {
     removedFiles: emptied.length,
@@ -137,14 +139,39 @@ export function recordCount(add: AddFile): number {
   }
 }
 
-/** With rows hidden by a DV, min/max still bound the live rows but are no longer tight. */
-function looseStats(stats: string): string {
+/**
+ * With rows hidden by a DV, min/max still bound the live rows but are no longer tight. Bounds of
+ * columns the table no longer has (dropped under column mapping) are left out: the re-added
+ * file's statistics must name only today's data columns.
+ */
+function looseStats(stats: string, target: WriteTarget): string {
   try {
     const parsed = JSON.parse(stats) as Record<string, unknown>;
-    return JSON.stringify({ ...parsed, tightBounds: false });
+    const partitions = new Set(target.partitionColumns.map((c) => c.toLowerCase()));
+    const data = target.schema.fields.filter((f) => !partitions.has(f.name.toLowerCase()));
+    const out: Record<string, unknown> = { ...parsed, tightBounds: false };
+    for (const section of ['minValues', 'maxValues', 'nullCount']) {
+      if (isObject(parsed[section])) out[section] = knownOnly(parsed[section], data);
+    }
+    return JSON.stringify(out);
   } catch {
     return stats;
   }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The members of a stats object keyed by the physical name of one of `fields`, recursively for structs. */
+function knownOnly(values: Record<string, unknown>, fields: readonly StructField[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const field = fields.find((f) => f.physicalName === key);
+    if (field === undefined) continue;
+    out[key] = field.type.kind === 'struct' && isObject(value) ? knownOnly(value, field.type.fields) : value;
+  }
+  return out;
 }
 
 function dvAction(d: EncodedDvFile['descriptors'][number]): NonNullable<AddFile['deletionVector']> {

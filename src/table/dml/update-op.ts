@@ -5,7 +5,7 @@ import type { DeltaTransaction } from '../write/transaction.js';
 import { assignedValues } from './assignments.js';
 import type { Assignment } from './assignments.js';
 import { writeChangeRows } from './change-data.js';
-import { candidateFiles, countRows, dmlTarget, dropTemp, holds, tempName } from './dml-target.js';
+import { candidateFiles, countRows, dmlTarget, dropTemp, holds, sqlErrorIn, tempName } from './dml-target.js';
 import type { Condition } from './dml-target.js';
 import { removeRows } from './row-removal.js';
 import { FILE_COL, ROW_COL, scanTarget } from './target-scan.js';
@@ -70,8 +70,10 @@ export async function stageUpdate(tx: DeltaTransaction, session: Session, reques
       scanTimeMs: String(scanTimeMs),
       rewriteTimeMs: String(tx.ctx.clock.now() - started - scanTimeMs),
     };
-    tx.operation = { name: 'UPDATE', parameters: { predicate: JSON.stringify(request.condition === undefined ? [] : [request.condition.sql]) }, metrics };
+    tx.operation = { name: 'UPDATE', parameters: { predicate: JSON.stringify(request.condition === undefined ? [] : [request.condition.text ?? request.condition.sql]) }, metrics };
     return { updatedRows, metrics };
+  } catch (error) {
+    throw sqlErrorIn(error, 'update', tx.table.name);
   } finally {
     await dropTemp(session, updated);
     await scan.release();

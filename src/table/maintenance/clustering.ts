@@ -93,3 +93,17 @@ export function stageClustering(tx: DeltaTransaction, columns: readonly string[]
     metrics: {},
   };
 }
+
+/**
+ * CREATE / REPLACE TABLE: clusters by `columns` when given (see stageClustering); replacing a
+ * clustered table without CLUSTER BY clears its clustering columns, which may no longer exist.
+ */
+export function stageCreateClustering(tx: DeltaTransaction, columns: readonly string[] | undefined): void {
+  if (columns !== undefined && columns.length > 0) {
+    stageClustering(tx, columns);
+    return;
+  }
+  if (tx.snapshot !== undefined && clusteringColumnsOf(tx.snapshot).length > 0) {
+    tx.setDomainMetadata({ domain: CLUSTERING_DOMAIN, configuration: JSON.stringify({ clusteringColumns: [] }), removed: false });
+  }
+}

@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { planCuts } from './z-order-cuts.js';
-import { rankSql, interleaveSql, quantilesSql, rankBits, zCellBits, zOrderFileCount, zOrderSelect } from './z-order.js';
+import { keyShareSql, quantilesSql, rankBits, spreadBits, zCellBits, zOrderFileCount, zOrderSelect } from './z-order.js';
 
 /** Morton code computed the slow way, as the reference. */
 function morton(values: readonly number[], bits: number): bigint {
@@ -32,17 +32,17 @@ describe('z-order SQL', () => {
     expect(rankBits(1, 256)).toBe(10);
     expect(zCellBits(1, 256)).toBe(10);
     expect(rankBits(4, 1)).toBe(2);
-    expect(() => interleaveSql(Array.from({ length: 7 }, () => '0'), 10)).toThrow(/62-bit key/);
+    expect(() => keyShareSql({ name: 'v', duckType: 'INTEGER', boundaries: [] }, 10, 7, 0)).toThrow(/62-bit key/);
   });
 
-  it('finds buckets by binary search: boundaries <= value, NULL first', async () => {
+  it('finds ranks by binary search: boundaries below the value, NULL first', async () => {
     const column = { name: 'v', duckType: 'INTEGER', boundaries: ['10', '20', '30', '40', '50'] };
-    const out = await rows(`SELECT v, ${rankSql(column)} FROM (VALUES (NULL), (5), (10), (19), (20), (45), (50), (99)) t(v) ORDER BY v NULLS FIRST`);
-    expect(out.map((r) => Number(r[1]))).toEqual([0, 0, 1, 1, 2, 4, 5, 5]);
+    const out = await rows(`SELECT v, ${keyShareSql(column, 3, 1, 0)} FROM (VALUES (NULL), (5), (10), (19), (20), (45), (50), (99)) t(v) ORDER BY v NULLS FIRST`);
+    expect(out.map((r) => Number(r[1]))).toEqual([0, 0, 0, 1, 1, 4, 4, 5]);
     const strings = { name: 's', duckType: 'VARCHAR', boundaries: ["b'c", 'd'] };
-    const text = await rows(`SELECT ${rankSql(strings)} FROM (VALUES ('a'), ('b''c'), ('c'), ('z')) t(s)`);
-    expect(text.map((r) => Number(r[0]))).toEqual([0, 1, 1, 2]);
-    expect(await rows(`SELECT ${rankSql({ name: 'v', duckType: 'INTEGER', boundaries: [] })} FROM (VALUES (1)) t(v)`)).toEqual([[0]]);
+    const text = await rows(`SELECT ${keyShareSql(strings, 3, 1, 0)} FROM (VALUES ('a'), ('b''c'), ('c'), ('z')) t(s)`);
+    expect(text.map((r) => Number(r[0]))).toEqual([0, 0, 1, 2]);
+    expect(await rows(`SELECT ${keyShareSql({ name: 'v', duckType: 'INTEGER', boundaries: [] }, 3, 1, 0)} FROM (VALUES (1)) t(v)`)).toEqual([[0n]]);
   });
 
   it('samples quantile boundaries in value order, repeats kept', async () => {
@@ -51,20 +51,22 @@ describe('z-order SQL', () => {
     expect(none).toBeNull();
   });
 
-  it('interleaves bits like a Morton code, first column leading', async () => {
+  it('spreads rank bits like a Morton code, first column leading', () => {
     const cases = [
       [3, 5],
       [0, 65535],
       [65535, 0],
       [12345, 54321],
     ];
-    for (const [a, b] of cases) {
-      const [[key]] = (await rows(`SELECT ${interleaveSql([`${a}::BIGINT`, `${b}::BIGINT`], 16)}`)) as [[bigint]];
-      expect(BigInt(key)).toBe(morton([a as number, b as number], 16));
-    }
+    for (const [a, b] of cases) expect(spreadBits(a as number, 16, 2, 0) + spreadBits(b as number, 16, 2, 1)).toBe(morton([a as number, b as number], 16));
     const three = [5, 1, 7];
-    const [[key3]] = (await rows(`SELECT ${interleaveSql(three.map((v) => `${v}::BIGINT`), 3)}`)) as [[bigint]];
-    expect(BigInt(key3)).toBe(morton(three, 3));
+    expect(three.reduce((n, v, j) => n + spreadBits(v, 3, 3, j), 0n)).toBe(morton(three, 3));
+  });
+
+  it('looks the spread share up in SQL', async () => {
+    const column = { name: 'v', duckType: 'INTEGER', boundaries: ['10', '20', '30'] };
+    const out = await rows(`SELECT ${keyShareSql(column, 2, 2, 1)} FROM (VALUES (1), (15), (25), (35)) t(v)`);
+    expect(out.map((r) => BigInt(r[0] as bigint))).toEqual([0n, 1n, 4n, 5n]);
   });
 
   it('rounds the file count to the nearest power of two', () => {

@@ -5,11 +5,13 @@ import { quoteIdentifier, quoteString } from '../../expr/to-sql.js';
  * Z-order (Morton order) over several columns, as DuckDB SQL generated here.
  *
  * Each column is first mapped to a rank-normalised integer of `bits` bits: the number of its
- * 2^bits - 1 quantile boundaries, taken from a sample of the rows, that are <= the value (so
- * ties share a rank and NULLs come first), much as Spark's range-partition ids do. Quantiles rather than raw values make every orderable type
+ * 2^bits - 1 quantile boundaries, taken from a sample of the rows, that are below the value (a
+ * boundary is the value where the cumulative fraction reaches i / 2^bits, so it belongs to the
+ * lower part; ties share a rank and NULLs come first), much as Spark's range-partition ids do. Quantiles rather than raw values make every orderable type
  * usable (strings, dates, decimals) and spread skewed columns evenly; a sample keeps it to one
  * pass over the data, where exact ranks would need a sort per column. The integers' bits are then
- * interleaved, most significant first, so that rows close on the curve are close in every column.
+ * interleaved, most significant first, so that rows close on the curve are close in every column
+ * (the interleaving is precomputed per rank: the SQL only looks ranks up and adds).
  */
 
 /** Cells per output file the cut planner chooses among (2^4 = 16 on average). */
@@ -57,38 +59,31 @@ export function quantilesSql(relation: string, columns: readonly string[], bits:
 }
 
 /**
- * The column's rank, 0..boundaries.length: how many boundaries are <= the value (NULL: 0), as a
- * binary search of nested CASEs with the boundaries inlined: about log2(n) comparisons a row.
+ * Rank `rank`'s bits spread to column `j`'s places in a Morton key of `k` columns: bit b lands
+ * at position b * k + (k - 1 - j), so the first column's bit leads each group.
  */
-export function rankSql(column: ZColumn): string {
-  const ref = quoteIdentifier(column.name);
-  const bound = (i: number) => `CAST(${quoteString(column.boundaries[i] as string)} AS ${column.duckType})`;
-  const search = (lo: number, hi: number): string => {
-    if (lo === hi) return String(lo);
-    const mid = Math.ceil((lo + hi) / 2);
-    return `CASE WHEN ${ref} >= ${bound(mid - 1)} THEN ${search(mid, hi)} ELSE ${search(lo, mid - 1)} END`;
-  };
-  return search(0, column.boundaries.length);
+export function spreadBits(rank: number, bits: number, k: number, j: number): bigint {
+  let out = 0n;
+  for (let b = 0; b < bits; b++) if ((rank >> b) & 1) out |= 1n << BigInt(b * k + (k - 1 - j));
+  return out;
 }
 
 /**
- * The Morton key of the columns `ranks` (SQL expressions of integers in [0, 2^bits)): bit b of
- * rank j lands at position b * k + (k - 1 - j), so the first column's bit leads each group.
+ * Column `j`'s share of the Morton key of `k` columns: its rank (how many boundaries are below
+ * the value; NULL: 0) with the bits already spread, so that the key is the plain sum of the
+ * shares. A binary search of nested CASEs with the boundaries inlined: log2(n) comparisons a
+ * row and no bit arithmetic at all.
  */
-export function interleaveSql(ranks: readonly string[], bits: number): string {
-  const k = ranks.length;
-  if (k === 0) throw new LochError('INTERNAL', 'z-order: nothing to interleave');
+export function keyShareSql(column: ZColumn, bits: number, k: number, j: number): string {
   if (k * bits > 62) throw new LochError('INVALID_ARGUMENT', `z-order: ${k} columns of ${bits} bits do not fit a 62-bit key`);
-  if (k === 1) return `CAST(${ranks[0]} AS BIGINT)`;
-  const terms: string[] = [];
-  for (let b = bits - 1; b >= 0; b--) {
-    ranks.forEach((r, j) => {
-      const position = b * k + (k - 1 - j);
-      // Each term in parentheses: in DuckDB '+' binds tighter than '<<'.
-      terms.push(`((((${r}) >> ${b}) & 1) << ${position})`);
-    });
-  }
-  return `CAST(${terms.join(' + ')} AS BIGINT)`;
+  const ref = quoteIdentifier(column.name);
+  const bound = (i: number) => `CAST(${quoteString(column.boundaries[i] as string)} AS ${column.duckType})`;
+  const search = (lo: number, hi: number): string => {
+    if (lo === hi) return `${spreadBits(lo, bits, k, j)}::BIGINT`;
+    const mid = Math.ceil((lo + hi) / 2);
+    return `CASE WHEN ${ref} > ${bound(mid - 1)} THEN ${search(mid, hi)} ELSE ${search(lo, mid - 1)} END`;
+  };
+  return search(0, Math.min(column.boundaries.length, 2 ** bits - 1));
 }
 
 /**
@@ -116,9 +111,7 @@ export function zOrderSelect(relation: string, keep: readonly string[], columns:
   const shift = bits * columns.length - cellBits;
   if (shift < 0) throw new LochError('INTERNAL', `z-order: ${cellBits} cell bits exceed a key of ${bits * columns.length} bits`);
   const kept = keep.map(quoteIdentifier).join(', ');
-  // Ranks are computed once per row in their own projection; the key refers to them by name.
-  const names = columns.map((_, i) => `__loch_zrank${i}`);
-  const ranked = `SELECT ${kept}, ${columns.map((c, i) => `${rankSql(c)} AS ${names[i]}`).join(', ')} FROM ${relation} AS __loch_zsrc`;
-  const keyed = `SELECT ${kept}, ${interleaveSql(names, bits)} AS ${Z_KEY} FROM (${ranked}) AS __loch_zranked`;
+  const key = columns.map((c, j) => `(${keyShareSql(c, bits, columns.length, j)})`).join(' + ');
+  const keyed = `SELECT ${kept}, ${key} AS ${Z_KEY} FROM ${relation} AS __loch_zsrc`;
   return `SELECT ${kept}, ${Z_KEY}, ${Z_KEY} >> ${shift} AS ${Z_CELL} FROM (${keyed}) AS __loch_zkeyed ORDER BY ${Z_KEY}`;
 }

@@ -6,7 +6,7 @@ import type { Metadata } from '../../formats/delta/spec/actions.js';
 import { parseTableProperties } from '../../formats/delta/write/properties.js';
 import type { TableContext } from '../context.js';
 import type { TableLocation } from '../location.js';
-import { stageClustering } from '../maintenance/clustering.js';
+import { stageCreateClustering } from '../maintenance/clustering.js';
 import type { CommitResult } from './commit-loop.js';
 import { writeDataFiles } from './data-files.js';
 import { applyMetadata } from './schema-change.js';
@@ -63,7 +63,7 @@ export async function createTable(ctx: TableContext, table: TableLocation, exist
     configuration: { ...parseTableProperties(withDefaults(request.properties ?? {}, existing === undefined), table.name).normalized },
   };
   const schema = applyMetadata(tx, metadata, declared);
-  if (request.clusterBy !== undefined && request.clusterBy.length > 0) stageClustering(tx, request.clusterBy);
+  stageCreateClustering(tx, request.clusterBy);
   let metrics: Record<string, string> = {};
   if (existing !== undefined) {
     tx.readWholeTable();

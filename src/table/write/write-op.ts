@@ -1,12 +1,13 @@
 import { LochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import type { Expr } from '../../expr/nodes.js';
-import type { StructField } from '../../expr/types.js';
 import { quoteIdentifier } from '../../expr/to-sql.js';
 import { parsePartitionValue } from '../../formats/delta/partition-values.js';
 import type { AddFile, Cdc } from '../../formats/delta/spec/actions.js';
 import { appendOnly, changeDataFeedEnabled } from '../../formats/delta/spec/protocol.js';
 import { fileMayMatch, planDeltaScan } from '../delta-scan-planner.js';
+import { writeChangeRows } from '../dml/change-data.js';
+import type { ChangeRows } from '../dml/change-data.js';
 import { writeDataFiles } from './data-files.js';
 import type { WriteTarget } from './data-files.js';
 import { alignSource, describeSource, evolvedFields } from './source.js';
@@ -134,24 +135,18 @@ async function stageReplacement(tx: DeltaTransaction, session: Session, target: 
 async function writeChangeFiles(tx: DeltaTransaction, session: Session, target: WriteTarget, removed: readonly AddFile[], inserted: readonly AddFile[], conditionSql: string): Promise<Cdc[]> {
   const snapshot = tx.snapshot;
   if (snapshot === undefined) return [];
-  const columns = target.schema.fields.map((f) => quoteIdentifier(f.name)).join(', ');
   // Files staged earlier in this transaction were never visible: their rows are not deletions.
   const visible = new Set(snapshot.files);
   const committed = removed.filter((f) => visible.has(f));
-  const parts: { files: readonly AddFile[]; select: (from: string) => string }[] = [
-    { files: committed, select: (from) => `SELECT ${columns}, 'delete' AS "_change_type" FROM ${from} WHERE coalesce((${conditionSql}), false)` },
-    { files: inserted, select: (from) => `SELECT ${columns}, 'insert' AS "_change_type" FROM ${from}` },
+  const parts: { files: readonly AddFile[]; change: (from: string) => ChangeRows }[] = [
+    { files: committed, change: (from) => ({ type: 'delete', sql: `SELECT * FROM ${from} WHERE coalesce((${conditionSql}), false)` }) },
+    { files: inserted, change: (from) => ({ type: 'insert', sql: `SELECT * FROM ${from}` }) },
   ];
   const plans = await Promise.all(parts.filter((p) => p.files.length > 0).map(async (p) => ({ p, plan: await planDeltaScan(tx.ctx, tx.table, { ...snapshot, schema: target.schema, files: p.files }, {}) })));
   try {
-    const selects: string[] = [];
-    for (const { p, plan } of plans) selects.push(p.select((await session.registerScan(plan.spec)).sql));
-    if (selects.length === 0) return [];
-    const changeType: StructField = { name: '_change_type', type: { kind: 'primitive', name: 'string' }, nullable: true, physicalName: '_change_type' };
-    const configuration = Object.fromEntries(Object.entries(target.metadata.configuration).filter(([k]) => !k.startsWith('delta.constraints.')));
-    const changeTarget: WriteTarget = { ...target, schema: { kind: 'struct', fields: [...target.schema.fields, changeType] }, metadata: { ...target.metadata, configuration } };
-    const written = await writeDataFiles(tx.ctx, tx.table, session, changeTarget, selects.join(' UNION ALL '), { subdir: '_change_data' });
-    return written.adds.map((a) => ({ path: a.path, partitionValues: a.partitionValues, size: a.size, dataChange: false }));
+    const changes: ChangeRows[] = [];
+    for (const { p, plan } of plans) changes.push(p.change((await session.registerScan(plan.spec)).sql));
+    return await writeChangeRows(session, tx.ctx, tx.table, target, changes);
   } finally {
     for (const { plan } of plans) plan.release();
   }
