@@ -1,17 +1,13 @@
 import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
-import type { Expr } from '../expr/nodes.js';
-import type { StructField, StructType } from '../expr/types.js';
+import type { StructType } from '../expr/types.js';
 import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { CreateMode } from '../table/write/create-op.js';
 import type { TableTransaction, WriteOptions } from '../table/write/table-writer.js';
-import { pruningFilter } from './bind-lake-refs.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
-import { findLakeRefs } from './parse/index.js';
 import type { ColumnDef, WriteStatement } from './parse/write-statements.js';
-import { pushdownPredicates } from './pushdown/index.js';
 import { sqlBigint } from './sql-text.js';
 import { executeAlter } from './alter-executor.js';
 import { executeDml } from './dml-executor.js';

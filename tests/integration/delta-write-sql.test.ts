@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoundTrip, expectRows, openHarness, table } from './delta-write-support.js';
 import type { Harness } from './delta-write-support.js';

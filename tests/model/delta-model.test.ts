@@ -225,7 +225,7 @@ class ModelRun {
       values: 22, columns: 5, byName: 5, self: 10, empty: 2, overwrite: 6,
       staticPartition: partitioned ? 8 : 0, dynamicPartition: partitioned ? 8 : 0,
       replaceValues: 12, replaceSelf: 8, replaceInvalid: 5, replaceTable: 3, oldVersion: 3,
-      delete: 10, update: 10, merge: 12, restore: 3, optimize: 4,
+      delete: 14, update: 14, merge: 18, restore: 4, optimize: 5,
     });
     const r = this.rng;
     switch (op) {

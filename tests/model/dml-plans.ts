@@ -46,7 +46,7 @@ export async function deletePlan(c: DmlContext): Promise<DmlPlan> {
 }
 
 /** SET items for UPDATE: Loch's text (target-qualified by `t` when given) and the oracle's. */
-function assignments(c: DmlContext, valueOf: (col: Column) => { loch: string; oracle: string } | undefined): { loch: string[]; oracle: string[] } {
+function assignments(c: DmlContext, valueOf: (col: Column) => { loch: string; oracle: string } | undefined, fallback = `NOT ${q('b')}`): { loch: string[]; oracle: string[] } {
   const loch: string[] = [];
   const oracle: string[] = [];
   const columns = c.rng.shuffle(c.shape.columns).slice(0, c.rng.int(1, 3));
@@ -57,8 +57,8 @@ function assignments(c: DmlContext, valueOf: (col: Column) => { loch: string; or
     oracle.push(`${q(col.name)} = ${v.oracle}`);
   }
   if (loch.length === 0) {
-    loch.push(`${q('b')} = NOT ${q('b')}`);
-    oracle.push(`${q('b')} = NOT ${q('b')}`);
+    loch.push(`${q('b')} = ${fallback}`);
+    oracle.push(`${q('b')} = ${fallback}`);
   }
   return { loch, oracle };
 }
@@ -148,7 +148,7 @@ function mergeClauses(c: DmlContext): { loch: string[]; oracle: string[] } {
     if (action === 'delete') add(`WHEN MATCHED${condition} THEN DELETE`);
     else if (action === 'update_all') add(`WHEN MATCHED${condition} THEN UPDATE SET *`, `WHEN MATCHED${condition} THEN UPDATE SET ${setAll}`);
     else {
-      const set = assignments(c, (col) => (col.kind === 'id' || col.kind === 'st' ? undefined : { loch: `src.${q(col.name)}`, oracle: `src.${q(col.name)}` }));
+      const set = assignments(c, (col) => (col.kind === 'id' || col.kind === 'st' ? undefined : { loch: `src.${q(col.name)}`, oracle: `src.${q(col.name)}` }), `NOT t.${q('b')}`);
       add(`WHEN MATCHED${condition} THEN UPDATE SET ${set.loch.map((s) => `t.${s}`).join(', ')}`, `WHEN MATCHED${condition} THEN UPDATE SET ${set.oracle.join(', ')}`);
     }
   }

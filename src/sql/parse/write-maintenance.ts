@@ -1,6 +1,6 @@
 import { isPunct, isWord, wordsAhead, type TokenCursor } from './token-cursor.js';
 import { identifierValue } from './type-name.js';
-import { acceptWord, duckdbOnly, expectEnd, isKeyword, readIdentifier, readTableRef, skip, type TableRef } from './write-clauses.js';
+import { duckdbOnly, expectEnd, isKeyword, readIdentifier, readTableRef, skip, type TableRef } from './write-clauses.js';
 import { atKeyword, readRequiredSql } from './write-dml.js';
 import type { OptimizeStatement, RestoreStatement, VacuumStatement } from './write-statements.js';
 

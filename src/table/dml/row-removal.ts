@@ -90,7 +90,7 @@ async function rewriteFiles(tx: DeltaTransaction, session: Session, target: Writ
       const map = `(SELECT * FROM (VALUES ${indexes.map((old, i) => `(${old}, ${i})`).join(', ')}) AS m(old_index, new_index))`;
       const gone = `(SELECT m.new_index AS f, r.${ROW_COL} AS p FROM ${quoteIdentifier(rows)} AS r JOIN ${map} AS m ON r.${FILE_COL} = m.old_index)`;
       const survivors = `SELECT ${columns} FROM ${rescan.sql} AS s ANTI JOIN ${gone} AS g ON s.${FILE_COL} = g.f AND s.${ROW_COL} = g.p`;
-      copiedRows = Number((await (await session.query(`SELECT count(*) FROM (${survivors})`)).all())[0]?.[0] ?? 0);
+      copiedRows = await survivorCount(session, touched, rows, survivors);
       parts.push(survivors);
     }
     const written = parts.length === 0 ? { adds: [], rows: 0, bytes: 0 } : await writeDataFiles(tx.ctx, tx.table, session, target, parts.join(' UNION ALL '));
@@ -109,6 +109,17 @@ async function rewriteFiles(tx: DeltaTransaction, session: Session, target: Writ
   } finally {
     await rescan?.release();
   }
+}
+
+/**
+ * Rows of the touched files that stay: their live rows (statistics minus deletion vectors) less
+ * the removed ones, so the rewrite is not scanned twice; counted only when a file lacks numRecords.
+ */
+async function survivorCount(session: Session, touched: readonly AddFile[], rows: string, survivors: string): Promise<number> {
+  const live = touched.map((f) => (recordCount(f) < 0 ? undefined : recordCount(f) - (f.deletionVector?.cardinality ?? 0)));
+  const count = async (sql: string) => Number((await (await session.query(`SELECT count(*) FROM ${sql}`)).all())[0]?.[0] ?? 0);
+  if (live.some((n) => n === undefined)) return count(`(${survivors})`);
+  return (live as number[]).reduce((a, b) => a + b, 0) - (await count(quoteIdentifier(rows)));
 }
 
 /** Union of two ascending position lists. */

@@ -3,7 +3,7 @@ import type { Session } from '../../engine/index.js';
 import { canonicalPath, canonicalRoot } from '../../formats/delta/log/file-identity.js';
 import { loadDeltaSnapshot } from '../../formats/delta/snapshot.js';
 import type { DeltaSnapshot } from '../../formats/delta/snapshot.js';
-import type { AddFile, RemoveFile } from '../../formats/delta/spec/actions.js';
+import type { AddFile } from '../../formats/delta/spec/actions.js';
 import type { TableContext } from '../context.js';
 import type { TableLocation } from '../location.js';
 import { DeltaTransaction } from '../write/transaction.js';
@@ -161,11 +161,7 @@ function stageRearrangement(tx: DeltaTransaction, removed: readonly AddFile[], a
   const root = canonicalRoot(tx.table.store.url);
   const rewritten = new Set(removed.map((f) => canonicalPath(f.path, root)));
   tx.readWhere((add) => rewritten.has(canonicalPath(add.path, root)));
-  tx.removeFiles(removed, tx.ctx.clock.now());
-  // DeltaTransaction.removeFiles stages data-changing removes; OPTIMIZE's change no data, which
-  // keeps change-data-feed readers and append-only checks from seeing them as deletions.
-  // TODO(lead): replace with a removeFiles option once transaction.ts offers one.
-  const staged = tx.removedFileActions as RemoveFile[];
-  for (let i = 0; i < staged.length; i++) staged[i] = { ...(staged[i] as RemoveFile), dataChange: false };
+  // No data changes: change-data-feed readers and append-only checks must not see deletions.
+  tx.removeFiles(removed, tx.ctx.clock.now(), { dataChange: false });
   tx.addFiles(added);
 }

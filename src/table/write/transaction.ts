@@ -93,8 +93,11 @@ export class DeltaTransaction {
     this.adds.push(...files);
   }
 
-  /** Stages removes of live files this transaction read (deletes, overwrites, rewrites); see liveFiles. */
-  removeFiles(files: readonly AddFile[], deletionTimestamp: number): void {
+  /**
+   * Stages removes of live files this transaction read (deletes, overwrites, rewrites); see
+   * liveFiles. `dataChange: false` marks a rearrangement (OPTIMIZE) that changes no row.
+   */
+  removeFiles(files: readonly AddFile[], deletionTimestamp: number, options: { readonly dataChange?: boolean } = {}): void {
     for (const add of files) {
       // A file this transaction added is simply no longer added: the log never knew it.
       const staged = this.adds.indexOf(add);
@@ -108,7 +111,7 @@ export class DeltaTransaction {
       this.removes.push({
         path: add.path,
         deletionTimestamp,
-        dataChange: true,
+        dataChange: options.dataChange ?? true,
         extendedFileMetadata: true,
         partitionValues: add.partitionValues,
         size: add.size,
