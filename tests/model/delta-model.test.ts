@@ -267,7 +267,9 @@ class ModelRun {
   /** OPTIMIZE (bin-packing, or Z-order by two columns with statistics, maybe on some partitions): rows never change. */
   private optimizePlan(): Plan {
     const where = this.shape.partitioned && this.rng.chance(0.3) ? ` WHERE ${this.rng.pick(['p IS NOT NULL', 'p IS NULL'])}` : '';
-    const zorder = this.rng.chance(0.4) ? ` ZORDER BY (id, ${this.rng.pick(['s', 'd', 'b'])})` : '';
+    // Z-order columns must have statistics: the first indexed columns, or the listed ones.
+    const statsColumns = this.config.properties?.['delta.dataSkippingStatsColumns'] !== undefined ? ['s', 'dt'] : ['id', this.rng.pick(['s', 'd'])];
+    const zorder = this.rng.chance(0.4) ? ` ZORDER BY (${statsColumns.join(', ')})` : '';
     return { sql: `OPTIMIZE ${this.ref}${where}${zorder}`, expect: 'ok', apply: [], commitIfRewritten: true };
   }
 
