@@ -30,11 +30,11 @@ export interface ScanSummary {
  * Replaces one lake reference by a DuckDB subquery registered on `session`: a Delta snapshot
  * scan (pruned with `filter` when the query's WHERE gave one) or a change data feed.
  */
-export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, predicates: readonly RawPredicate[]): Promise<BoundRef> {
+export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, predicates: readonly RawPredicate[], snapshots?: SnapshotCache): Promise<BoundRef> {
   const table = DeltaTable.open(ctx, ref.path);
   if (ref.kind === 'delta') {
     const selector: SnapshotSelector = ref.version !== undefined ? { version: ref.version } : ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {};
-    const snapshot = await table.snapshot(selector);
+    const snapshot = await cachedSnapshot(table, selector, snapshots);
     const filter = pruningFilter(predicates, snapshot.schema);
     const planned = await snapshot.plan(filter === undefined ? {} : { filter });
     try {
@@ -50,6 +50,23 @@ export async function bindLakeRef(ctx: TableContext, session: Session, ref: Lake
     }
   }
   return bindChanges(ctx, session, table, ref);
+}
+
+/**
+ * Snapshots already loaded for one query, by path and selector: a table named twice is read once
+ * and, without time travel, both references see the same version.
+ */
+export type SnapshotCache = Map<string, Promise<TableSnapshot>>;
+
+function cachedSnapshot(table: DeltaTable, selector: SnapshotSelector, cache: SnapshotCache | undefined): Promise<TableSnapshot> {
+  if (cache === undefined) return table.snapshot(selector);
+  const key = JSON.stringify([table.name, selector.version ?? null, selector.timestamp ?? null]);
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = table.snapshot(selector);
+    cache.set(key, found);
+  }
+  return found;
 }
 
 async function bindChanges(ctx: TableContext, session: Session, table: DeltaTable, ref: LakeRef): Promise<BoundRef> {

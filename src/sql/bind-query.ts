@@ -1,7 +1,7 @@
 import type { Session } from '../engine/index.js';
 import type { TableContext } from '../table/context.js';
 import { bindLakeRef } from './bind-lake-refs.js';
-import type { ScanSummary } from './bind-lake-refs.js';
+import type { ScanSummary, SnapshotCache } from './bind-lake-refs.js';
 import { findLakeRefs, replaceSpans } from './parse/index.js';
 import type { SpanReplacement } from './parse/index.js';
 import { pushdownPredicates } from './pushdown/index.js';
@@ -27,10 +27,21 @@ export async function bindQuery(ctx: TableContext, session: Session, sql: string
     const predicates = await pushdownPredicates(session, sql, refs);
     const replacements: SpanReplacement[] = [];
     const scans: ScanSummary[] = [];
+    const snapshots: SnapshotCache = new Map();
+    // The same table with the same pruning conjuncts (a self-join, a repeated subquery) is
+    // planned and registered once; its relation is used at every place it is named.
+    const bindings = new Map<string, string>();
     for (const [i, ref] of refs.entries()) {
-      const bound = await bindLakeRef(ctx, session, ref, predicates[i] ?? []);
+      const key = ref.kind === 'delta' ? JSON.stringify([ref.path, ref.version ?? null, ref.timestamp ?? null, predicates[i] ?? []]) : undefined;
+      const known = key === undefined ? undefined : bindings.get(key);
+      if (known !== undefined) {
+        replacements.push({ start: ref.start, end: ref.end, text: known });
+        continue;
+      }
+      const bound = await bindLakeRef(ctx, session, ref, predicates[i] ?? [], snapshots);
       releases.push(bound.release);
       replacements.push(bound.replacement);
+      if (key !== undefined) bindings.set(key, bound.replacement.text);
       if (bound.scan !== undefined) scans.push(bound.scan);
     }
     return { sql: replaceSpans(sql, replacements), scans, release };

@@ -1,6 +1,6 @@
 import { LochError, isLochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
-import { quoteIdentifier } from '../../expr/to-sql.js';
+import { dataTypeToDuckDb, quoteIdentifier } from '../../expr/to-sql.js';
 import type { StructType } from '../../expr/types.js';
 import { holds, withoutPlumbing } from './dml-target.js';
 import { clauseValues } from './merge-clauses.js';
@@ -31,7 +31,8 @@ export function mergeRowsSql(targetSql: string, sourceRelation: string, onSql: s
   const clause = `CASE WHEN ${t}.${HAS_TARGET} AND ${s}.${HAS_SOURCE} THEN ${pick('matched')} WHEN ${s}.${HAS_SOURCE} THEN ${pick('not_matched')} WHEN ${t}.${HAS_TARGET} THEN ${pick('not_matched_by_source')} END`;
   const values = clauses.map((c) => clauseValues(c, schema, names));
   const columns = schema.fields.map((f) => {
-    const arms = values.flatMap((v, i) => (v === undefined ? [] : [`WHEN ${i} THEN ${v.get(f.name) ?? 'NULL'}`]));
+    // Each arm in the column's type: clauses may give values of different types (a NULL-typed source column, a literal).
+    const arms = values.flatMap((v, i) => (v === undefined ? [] : [`WHEN ${i} THEN CAST(${v.get(f.name) ?? 'NULL'} AS ${dataTypeToDuckDb(f.type)})`]));
     return `${arms.length === 0 ? 'NULL' : `CASE ${CLAUSE} ${arms.join(' ')} END`} AS ${quoteIdentifier(f.name)}`;
   });
   const sourceSide = sourceRelation.replace(/ AS ("(?:[^"]|"")*")$/, '');
