@@ -314,7 +314,7 @@ describe('registerScan: deleted rows and many files', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('reads a thousand files with one read_parquet and their partition values', async () => {
+  it('reads a thousand files with their partition values: one read_parquet for the files with deleted rows, one for the rest', async () => {
     const many = join(dir, 'many');
     await session.run(`COPY (SELECT range AS id, (range % 1000)::INT AS p FROM range(5000)) TO '${many}' (FORMAT parquet, PARTITION_BY (p), WRITE_PARTITION_COLUMNS false)`);
     const listed = await (await session.query(`SELECT file FROM glob('${many}/*/*.parquet') ORDER BY file`)).all();
@@ -325,7 +325,8 @@ describe('registerScan: deleted rows and many files', () => {
       return file(path, { partitionValues: { p: lit(int, p) }, deletedRows: p % 2 === 0 ? [0] : [] });
     });
     const scan = await session.registerScan(spec([field('id', long), field('p', int)], files, { partitionColumns: ['p'] }));
-    expect(scan.sql.match(/read_parquet/g)?.length).toBe(1);
+    expect(scan.sql.match(/read_parquet/g)?.length).toBe(2);
+    expect(scan.sql.match(/file_row_number = true/g)?.length).toBe(1);
     const result = await (await session.query(`SELECT count(*), count(*) FILTER (WHERE id % 1000 <> p) FROM ${scan.sql} AS t`)).all();
     await scan.dispose();
     // Each file holds 5 rows; the first row of every even partition is deleted.

@@ -6,7 +6,8 @@
  *   extra columns (declared ones first, then others in order of first appearance in the files);
  * - rows: every row of every file (only its `keepOnlyRows` when given), minus `deletedRows`, with partition values and extra columns
  *   from the file's entries (NULL when missing), filtered by `spec.filter`; no order;
- * - all files are read by one read_parquet call; per-file values and deleted positions live in
+ * - all files are read by one read_parquet call (two, concatenated, when only some files have
+ *   deleted rows); per-file values and deleted positions live in
  *   TEMP tables joined on read_parquet's `file_index` (the file's position in the list), which
  *   unlike the file name cannot be changed by path normalisation;
  * - resolveBy 'name': files are read with union_by_name and columns found by physical name
@@ -153,8 +154,45 @@ async function createTables(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan, ba
   return tables;
 }
 
+/**
+ * Files with deleted rows need their row numbers and an anti-join; files without need neither.
+ * When both kinds are present (a few files touched by DELETE), they are read as two relations
+ * and concatenated, so the untouched files scan at full speed. Not done when row identity,
+ * row restrictions or undeclared per-file columns make the file list one unit.
+ */
+function splitByDeletes(spec: ScanSpec): [ScanSpec, ScanSpec] | undefined {
+  if (spec.rowIdentity || hasRestrictions(spec) || spec.files.some((f) => f.extraColumns !== undefined)) return undefined;
+  const marked = (f: ScanSpec['files'][number]) => (f.deletedRows?.length ?? 0) > 0;
+  const withDeletes = spec.files.filter(marked);
+  if (withDeletes.length === 0 || withDeletes.length === spec.files.length) return undefined;
+  return [
+    { ...spec, files: withDeletes },
+    { ...spec, files: spec.files.filter((f) => !marked(f)) },
+  ];
+}
+
 /** Registers the relation of `spec` on the session behind `ctx` (see the module comment). */
 export async function registerScan(ctx: ScanContext, spec: ScanSpec): Promise<RegisteredScan> {
+  const split = splitByDeletes(spec);
+  if (split !== undefined) {
+    const first = await registerScan(ctx, split[0]);
+    try {
+      const second = await registerScan(ctx, split[1]);
+      return {
+        sql: `(SELECT * FROM ${first.sql} UNION ALL SELECT * FROM ${second.sql})`,
+        dispose: async () => {
+          try {
+            await first.dispose();
+          } finally {
+            await second.dispose();
+          }
+        },
+      };
+    } catch (error) {
+      await first.dispose().catch(() => undefined);
+      throw error;
+    }
+  }
   const plan = planScan(spec);
   if (spec.files.length === 0) return { sql: emptyRelation(spec, plan), dispose: async () => {} };
   const base = `__loch_scan_${ctx.uniqueName()}`;
