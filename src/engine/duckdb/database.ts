@@ -6,7 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { LochError } from '../../core/errors.js';
 import { randomIds, type IdSource } from '../../core/ids.js';
 import { duckDbError } from './errors.js';
-import { Session } from './session.js';
+import { DescribeCache, Session } from './session.js';
 
 export interface EngineOptions {
   /** Worker threads (DuckDB default: the number of cores). */
@@ -27,6 +27,7 @@ export interface EngineOptions {
 
 export class DuckDbEngine {
   private readonly sessions = new Set<Session>();
+  private readonly describeCache = new DescribeCache();
   private closed = false;
 
   private constructor(
@@ -71,7 +72,7 @@ export class DuckDbEngine {
   async session(): Promise<Session> {
     if (this.closed) throw new LochError('INVALID_ARGUMENT', 'engine: the DuckDB engine is closed');
     const connection = await this.instance.connect();
-    const session = new Session(connection, this.ids, (s) => this.sessions.delete(s));
+    const session = new Session(connection, this.ids, (s) => this.sessions.delete(s), this.describeCache);
     this.sessions.add(session);
     return session;
   }

@@ -7,7 +7,7 @@
  * next read instead of ending early, so a truncated result is never mistaken for a complete one.
  * Use separate sessions to read several results at once.
  */
-import { blobValue, type DuckDBConnection, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
+import { blobValue, type DuckDBConnection, type DuckDBResult, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { RecordBatch } from 'apache-arrow';
 import { LochError } from '../../core/errors.js';
 import type { IdSource } from '../../core/ids.js';
@@ -44,6 +44,24 @@ function toDuckDbParams(params: readonly SqlParam[] | undefined): DuckDBValue[] 
   return params.map((p) => (p instanceof Uint8Array ? blobValue(p) : p));
 }
 
+/**
+ * The columns of scan sources already described, by their SQL (which lists the files). Data
+ * files of a table are never rewritten in place (new data gets new names), so a file list's
+ * columns stay what they were; describing them again costs a bind and a footer read per file.
+ * Shared by the sessions of one engine, bounded, oldest dropped first.
+ */
+export class DescribeCache {
+  private readonly entries = new Map<string, { name: string; type: DuckDBType }[]>();
+  constructor(private readonly limit = 512) {}
+  get(sql: string): { name: string; type: DuckDBType }[] | undefined {
+    return this.entries.get(sql);
+  }
+  set(sql: string, columns: { name: string; type: DuckDBType }[]): void {
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(sql, columns);
+  }
+}
+
 export class Session {
   private generation = 0;
   private closed = false;
@@ -53,6 +71,7 @@ export class Session {
     private readonly connection: DuckDBConnection,
     private readonly ids: IdSource,
     private readonly onClose: (session: Session) => void = () => {},
+    private readonly describeCache: DescribeCache = new DescribeCache(),
   ) {}
 
   /** Runs one or more statements to completion, discarding any result. */
@@ -162,9 +181,13 @@ export class Session {
       },
       describe: async (sql) => {
         this.begin();
+        const known = this.describeCache.get(sql);
+        if (known !== undefined) return known;
         const prepared = await connection.prepare(sql);
         try {
-          return Array.from({ length: prepared.columnCount }, (_, i) => ({ name: prepared.columnName(i), type: prepared.columnType(i) }));
+          const columns = Array.from({ length: prepared.columnCount }, (_, i) => ({ name: prepared.columnName(i), type: prepared.columnType(i) }));
+          this.describeCache.set(sql, columns);
+          return columns;
         } finally {
           prepared.destroySync();
         }
