@@ -33,8 +33,7 @@ export interface ScanSummary {
 export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, predicates: readonly RawPredicate[], snapshots?: SnapshotCache): Promise<BoundRef> {
   const table = DeltaTable.open(ctx, ref.path);
   if (ref.kind === 'delta') {
-    const selector: SnapshotSelector = ref.version !== undefined ? { version: ref.version } : ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {};
-    const snapshot = await cachedSnapshot(table, selector, snapshots);
+    const snapshot = await cachedSnapshot(table, selectorOf(ref), snapshots);
     const filter = pruningFilter(predicates, snapshot.schema);
     const planned = await snapshot.plan(filter === undefined ? {} : { filter });
     try {
@@ -57,6 +56,16 @@ export async function bindLakeRef(ctx: TableContext, session: Session, ref: Lake
  * and, without time travel, both references see the same version.
  */
 export type SnapshotCache = Map<string, Promise<TableSnapshot>>;
+
+/** Starts loading the snapshot of every Delta reference at once (log reads overlap); errors surface when a reference is bound. */
+export async function prefetchSnapshots(ctx: TableContext, refs: readonly LakeRef[], cache: SnapshotCache): Promise<void> {
+  const loads = refs.filter((r) => r.kind === 'delta').map((ref) => cachedSnapshot(DeltaTable.open(ctx, ref.path), selectorOf(ref), cache));
+  await Promise.allSettled(loads);
+}
+
+function selectorOf(ref: LakeRef): SnapshotSelector {
+  return ref.version !== undefined ? { version: ref.version } : ref.timestamp !== undefined ? { timestamp: ref.timestamp } : {};
+}
 
 function cachedSnapshot(table: DeltaTable, selector: SnapshotSelector, cache: SnapshotCache | undefined): Promise<TableSnapshot> {
   if (cache === undefined) return table.snapshot(selector);

@@ -1,6 +1,6 @@
 import type { Session } from '../engine/index.js';
 import type { TableContext } from '../table/context.js';
-import { bindLakeRef } from './bind-lake-refs.js';
+import { bindLakeRef, prefetchSnapshots } from './bind-lake-refs.js';
 import type { ScanSummary, SnapshotCache } from './bind-lake-refs.js';
 import { findLakeRefs, replaceSpans } from './parse/index.js';
 import type { SpanReplacement } from './parse/index.js';
@@ -24,10 +24,10 @@ export async function bindQuery(ctx: TableContext, session: Session, sql: string
   const releases: (() => void)[] = [];
   const release = () => releases.splice(0).forEach((r) => r());
   try {
-    const predicates = await pushdownPredicates(session, sql, refs);
+    const snapshots: SnapshotCache = new Map();
+    const [predicates] = await Promise.all([pushdownPredicates(session, sql, refs), prefetchSnapshots(ctx, refs, snapshots)]);
     const replacements: SpanReplacement[] = [];
     const scans: ScanSummary[] = [];
-    const snapshots: SnapshotCache = new Map();
     // The same table with the same pruning conjuncts (a self-join, a repeated subquery) is
     // planned and registered once; its relation is used at every place it is named.
     const bindings = new Map<string, string>();

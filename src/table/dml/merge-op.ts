@@ -16,6 +16,7 @@ import { sourceKeyRanges } from './merge-pruning.js';
 import type { MergeKey } from './merge-pruning.js';
 import { checkClauseScopes, checkSingleMatch, clauseCounts, mergeRowsSql } from './merge-sql.js';
 import { removeRows } from './row-removal.js';
+import type { RemovalOutcome } from './row-removal.js';
 import { FILE_COL, ROW_COL, scanTarget } from './target-scan.js';
 import type { TargetScan } from './target-scan.js';
 
@@ -101,33 +102,8 @@ async function stageMaterialized(tx: DeltaTransaction, session: Session, request
     const writes = ofEffect('update', 'insert');
     const outcome = await removeRows(tx, session, table.target, scan, removed, writes.length === 0 ? undefined : written(writes), table.strategy);
     const changeFiles = table.changeFeed ? await stageChangeData(tx, session, table, scan, changes, written, ofEffect, inClauses) : 0;
-    const sum = (idx: number[]) => idx.reduce((n, i) => n + (counts[i] ?? 0), 0);
-    const inserted = sum(ofEffect('insert'));
-    const updated = sum(ofEffect('update'));
-    const deleted = sum(ofEffect('delete'));
-    const byKind = (when: string, effect: string) => sum(request.clauses.flatMap((c, i) => (c.when === when && effects[i] === effect ? [i] : [])));
-    const metrics = {
-      numSourceRows: String(await countRows(session, `(${request.sourceSql})`)),
-      numTargetRowsInserted: String(inserted),
-      numTargetRowsUpdated: String(updated),
-      numTargetRowsMatchedUpdated: String(byKind('matched', 'update')),
-      numTargetRowsNotMatchedBySourceUpdated: String(byKind('not_matched_by_source', 'update')),
-      numTargetRowsDeleted: String(deleted),
-      numTargetRowsMatchedDeleted: String(byKind('matched', 'delete')),
-      numTargetRowsNotMatchedBySourceDeleted: String(byKind('not_matched_by_source', 'delete')),
-      numTargetRowsCopied: String(outcome.copiedRows),
-      numOutputRows: String(outcome.copiedRows + inserted + updated),
-      numTargetFilesAdded: String(outcome.addedFiles),
-      numTargetFilesRemoved: String(outcome.removedFiles),
-      numTargetBytesAdded: String(outcome.addedBytes),
-      numTargetBytesRemoved: String(outcome.removedBytes),
-      numTargetDeletionVectorsAdded: String(outcome.deletionVectorsAdded),
-      numTargetDeletionVectorsRemoved: String(outcome.deletionVectorsRemoved),
-      numTargetChangeFilesAdded: String(changeFiles),
-      executionTimeMs: String(tx.ctx.clock.now() - started),
-      scanTimeMs: String(scanTimeMs),
-      rewriteTimeMs: String(tx.ctx.clock.now() - started - scanTimeMs),
-    };
+    const sourceRows = await countRows(session, `(${request.sourceSql})`);
+    const { inserted, updated, deleted, metrics } = mergeMetrics(request.clauses, counts, outcome, { sourceRows, changeFiles, started, scanTimeMs, now: tx.ctx.clock.now() });
     tx.operation = { name: 'MERGE', parameters: mergeParameters(request), metrics };
     return { inserted, updated, deleted, metrics };
   } finally {
@@ -135,6 +111,40 @@ async function stageMaterialized(tx: DeltaTransaction, session: Session, request
     await dropTemp(session, changes);
     await scan.release();
   }
+}
+
+/** Databricks' MERGE metrics from the rows each clause acted on and what the rewrite did. */
+function mergeMetrics(clauses: readonly MergeClause[], counts: readonly number[], outcome: RemovalOutcome, run: { sourceRows: number; changeFiles: number; started: number; scanTimeMs: number; now: number }) {
+  const effects = clauses.map(clauseEffect);
+  const sum = (pick: (c: MergeClause, i: number) => boolean) => clauses.reduce((n, c, i) => n + (pick(c, i) ? (counts[i] ?? 0) : 0), 0);
+  const byEffect = (effect: string) => sum((_, i) => effects[i] === effect);
+  const byKind = (when: string, effect: string) => sum((c, i) => c.when === when && effects[i] === effect);
+  const inserted = byEffect('insert');
+  const updated = byEffect('update');
+  const deleted = byEffect('delete');
+  const metrics = {
+    numSourceRows: String(run.sourceRows),
+    numTargetRowsInserted: String(inserted),
+    numTargetRowsUpdated: String(updated),
+    numTargetRowsMatchedUpdated: String(byKind('matched', 'update')),
+    numTargetRowsNotMatchedBySourceUpdated: String(byKind('not_matched_by_source', 'update')),
+    numTargetRowsDeleted: String(deleted),
+    numTargetRowsMatchedDeleted: String(byKind('matched', 'delete')),
+    numTargetRowsNotMatchedBySourceDeleted: String(byKind('not_matched_by_source', 'delete')),
+    numTargetRowsCopied: String(outcome.copiedRows),
+    numOutputRows: String(outcome.copiedRows + inserted + updated),
+    numTargetFilesAdded: String(outcome.addedFiles),
+    numTargetFilesRemoved: String(outcome.removedFiles),
+    numTargetBytesAdded: String(outcome.addedBytes),
+    numTargetBytesRemoved: String(outcome.removedBytes),
+    numTargetDeletionVectorsAdded: String(outcome.deletionVectorsAdded),
+    numTargetDeletionVectorsRemoved: String(outcome.deletionVectorsRemoved),
+    numTargetChangeFilesAdded: String(run.changeFiles),
+    executionTimeMs: String(run.now - run.started),
+    scanTimeMs: String(run.scanTimeMs),
+    rewriteTimeMs: String(run.now - run.started - run.scanTimeMs),
+  };
+  return { inserted, updated, deleted, metrics };
 }
 
 /** Target files that may hold a matching row; NOT MATCHED BY SOURCE clauses need them all. */
