@@ -2,7 +2,7 @@ import type { Session } from '../../engine/index.js';
 import { quoteIdentifier } from '../../expr/to-sql.js';
 import type { DeltaTransaction } from '../write/transaction.js';
 import { writeChangeRows } from './change-data.js';
-import { candidateFiles, countRows, dmlTarget, dropTemp, holds, sqlErrorIn, tempName } from './dml-target.js';
+import { candidateFiles, countRows, dmlTarget, dropTemp, holds, oldRowsSql, rowChangeMetrics, sqlErrorIn, tempName } from './dml-target.js';
 import type { Condition } from './dml-target.js';
 import { recordCount, removeRows } from './row-removal.js';
 import { FILE_COL, ROW_COL, scanTarget } from './target-scan.js';
@@ -42,25 +42,12 @@ export async function stageDelete(tx: DeltaTransaction, session: Session, reques
     const outcome = await removeRows(tx, session, table.target, scan, matched, undefined, table.strategy);
     let changeFiles = 0;
     if (table.changeFeed) {
-      const deleted = `SELECT s.* FROM ${scan.sql} AS s SEMI JOIN ${quoteIdentifier(matched)} AS m ON s.${FILE_COL} = m.${FILE_COL} AND s.${ROW_COL} = m.${ROW_COL}`;
+      const deleted = oldRowsSql(scan.sql, matched, FILE_COL, ROW_COL);
       const cdc = await writeChangeRows(session, tx.ctx, tx.table, table.target, [{ type: 'delete', sql: deleted }]);
       tx.addChangeFiles(cdc);
       changeFiles = cdc.length;
     }
-    const metrics = {
-      numRemovedFiles: String(outcome.removedFiles),
-      numAddedFiles: String(outcome.addedFiles),
-      numDeletedRows: String(deletedRows),
-      numCopiedRows: String(outcome.copiedRows),
-      numRemovedBytes: String(outcome.removedBytes),
-      numAddedBytes: String(outcome.addedBytes),
-      numDeletionVectorsAdded: String(outcome.deletionVectorsAdded),
-      numDeletionVectorsRemoved: String(outcome.deletionVectorsRemoved),
-      numAddedChangeFiles: String(changeFiles),
-      executionTimeMs: String(tx.ctx.clock.now() - started),
-      scanTimeMs: String(scanTimeMs),
-      rewriteTimeMs: String(tx.ctx.clock.now() - started - scanTimeMs),
-    };
+    const metrics = rowChangeMetrics({ numDeletedRows: deletedRows }, outcome, { changeFiles, started, scanTimeMs, now: tx.ctx.clock.now() });
     tx.operation = { name: 'DELETE', parameters: { predicate: JSON.stringify(condition === undefined ? [] : [condition.text ?? condition.sql]) }, metrics };
     return { deletedRows, metrics };
   } catch (error) {

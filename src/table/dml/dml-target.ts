@@ -102,3 +102,30 @@ export function sqlErrorIn(error: unknown, operation: string, table: string): un
 export function withoutPlumbing(message: string): string {
   return message.replace(/\s*Candidate bindings:[^\n]*__loch_[^\n]*/, '').replace(/Values list ("(?:[^"]|"")*") does not have a column named/, '$1 has no column named');
 }
+
+/** The target rows listed in `rows` (a TEMP table of identities), with their old values. */
+export function oldRowsSql(scanSql: string, rows: string, fileCol: string, rowCol: string): string {
+  return `SELECT s.* FROM ${scanSql} AS s SEMI JOIN ${quoteIdentifier(rows)} AS r ON s.${fileCol} = r.${fileCol} AND s.${rowCol} = r.${rowCol}`;
+}
+
+/** Spark's DELETE / UPDATE metrics (as strings) from what the rewrite did; `rows` names the row count metric. */
+export function rowChangeMetrics(
+  rows: Readonly<Record<string, number>>,
+  outcome: { removedFiles: number; addedFiles: number; copiedRows: number; removedBytes: number; addedBytes: number; deletionVectorsAdded: number; deletionVectorsRemoved: number },
+  run: { changeFiles: number; started: number; scanTimeMs: number; now: number },
+): Record<string, string> {
+  return {
+    numRemovedFiles: String(outcome.removedFiles),
+    numAddedFiles: String(outcome.addedFiles),
+    ...Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, String(v)])),
+    numCopiedRows: String(outcome.copiedRows),
+    numRemovedBytes: String(outcome.removedBytes),
+    numAddedBytes: String(outcome.addedBytes),
+    numDeletionVectorsAdded: String(outcome.deletionVectorsAdded),
+    numDeletionVectorsRemoved: String(outcome.deletionVectorsRemoved),
+    numAddedChangeFiles: String(run.changeFiles),
+    executionTimeMs: String(run.now - run.started),
+    scanTimeMs: String(run.scanTimeMs),
+    rewriteTimeMs: String(run.now - run.started - run.scanTimeMs),
+  };
+}

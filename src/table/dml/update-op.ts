@@ -5,7 +5,7 @@ import type { DeltaTransaction } from '../write/transaction.js';
 import { assignedValues } from './assignments.js';
 import type { Assignment } from './assignments.js';
 import { writeChangeRows } from './change-data.js';
-import { candidateFiles, countRows, dmlTarget, dropTemp, holds, sqlErrorIn, tempName } from './dml-target.js';
+import { candidateFiles, countRows, dmlTarget, dropTemp, holds, oldRowsSql, rowChangeMetrics, sqlErrorIn, tempName } from './dml-target.js';
 import type { Condition } from './dml-target.js';
 import { removeRows } from './row-removal.js';
 import { FILE_COL, ROW_COL, scanTarget } from './target-scan.js';
@@ -48,7 +48,7 @@ export async function stageUpdate(tx: DeltaTransaction, session: Session, reques
     const outcome = await removeRows(tx, session, table.target, scan, updated, newRows, table.strategy);
     let changeFiles = 0;
     if (table.changeFeed) {
-      const before = `SELECT s.* FROM ${scan.sql} AS s SEMI JOIN ${quoteIdentifier(updated)} AS u ON s.${FILE_COL} = u.${FILE_COL} AND s.${ROW_COL} = u.${ROW_COL}`;
+      const before = oldRowsSql(scan.sql, updated, FILE_COL, ROW_COL);
       const cdc = await writeChangeRows(session, tx.ctx, tx.table, table.target, [
         { type: 'update_preimage', sql: before },
         { type: 'update_postimage', sql: newRows },
@@ -56,20 +56,7 @@ export async function stageUpdate(tx: DeltaTransaction, session: Session, reques
       tx.addChangeFiles(cdc);
       changeFiles = cdc.length;
     }
-    const metrics = {
-      numRemovedFiles: String(outcome.removedFiles),
-      numAddedFiles: String(outcome.addedFiles),
-      numUpdatedRows: String(updatedRows),
-      numCopiedRows: String(outcome.copiedRows),
-      numRemovedBytes: String(outcome.removedBytes),
-      numAddedBytes: String(outcome.addedBytes),
-      numDeletionVectorsAdded: String(outcome.deletionVectorsAdded),
-      numDeletionVectorsRemoved: String(outcome.deletionVectorsRemoved),
-      numAddedChangeFiles: String(changeFiles),
-      executionTimeMs: String(tx.ctx.clock.now() - started),
-      scanTimeMs: String(scanTimeMs),
-      rewriteTimeMs: String(tx.ctx.clock.now() - started - scanTimeMs),
-    };
+    const metrics = rowChangeMetrics({ numUpdatedRows: updatedRows }, outcome, { changeFiles, started, scanTimeMs, now: tx.ctx.clock.now() });
     tx.operation = { name: 'UPDATE', parameters: { predicate: JSON.stringify(request.condition === undefined ? [] : [request.condition.text ?? request.condition.sql]) }, metrics };
     return { updatedRows, metrics };
   } catch (error) {
