@@ -2,7 +2,8 @@ import type { Session } from '../engine/index.js';
 import type { TableContext } from '../table/context.js';
 import { bindLakeRef, prefetchSnapshots } from './bind-lake-refs.js';
 import type { ScanSummary, SnapshotCache } from './bind-lake-refs.js';
-import { findLakeRefs, replaceSpans } from './parse/index.js';
+import { findLakeRefs, replaceSpans, tokenize } from './parse/index.js';
+import type { Token } from './parse/index.js';
 import type { SpanReplacement } from './parse/index.js';
 import { pushdownPredicates } from './pushdown/index.js';
 
@@ -18,7 +19,8 @@ export interface BoundQuery {
  * Binds every lake reference of `sql` on `session`: each becomes a scan of one snapshot, taken
  * now, pruned by the WHERE conjuncts that apply to it. Queries without references come back as is.
  */
-export async function bindQuery(ctx: TableContext, session: Session, sql: string): Promise<BoundQuery> {
+export async function bindQuery(ctx: TableContext, session: Session, text: string): Promise<BoundQuery> {
+  const sql = backticksToQuotes(text);
   const refs = findLakeRefs(sql);
   if (refs.length === 0) return { sql, scans: [], release: () => {} };
   const releases: (() => void)[] = [];
@@ -49,4 +51,25 @@ export async function bindQuery(ctx: TableContext, session: Session, sql: string
     release();
     throw error;
   }
+}
+
+/**
+ * Spark quotes identifiers with backticks (`my col`), DuckDB with double quotes. Backticks
+ * outside lake references (where they quote the path) become double quotes; DuckDB gives
+ * backticks no meaning, so no valid DuckDB query changes. Text that does not lex is left alone
+ * for DuckDB to report.
+ */
+function backticksToQuotes(sql: string): string {
+  if (!sql.includes('`')) return sql;
+  let tokens: Token[];
+  try {
+    tokens = tokenize(sql);
+  } catch {
+    return sql;
+  }
+  const refs = findLakeRefs(sql);
+  const spans = tokens
+    .filter((t) => t.kind === 'backtick_ident' && !refs.some((r) => t.start >= r.start && t.end <= r.end))
+    .map((t) => ({ start: t.start, end: t.end, text: `"${(t.value ?? '').replaceAll('"', '""')}"` }));
+  return spans.length === 0 ? sql : replaceSpans(sql, spans);
 }
