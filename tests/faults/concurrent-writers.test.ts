@@ -9,6 +9,7 @@ import type { DeltaTable, ObjectStore, StructType } from '../../src/index.js';
 import { namedMemoryStore, openStore } from '../../src/storage/open-store.js';
 import type { OpenStoreOptions } from '../../src/storage/open-store.js';
 import { tempDir } from '../support/delta-fixture.js';
+import { localS3 } from '../support/local-s3.js';
 
 /**
  * Several writers on one table at once. Child processes run the compiled package (dist/, built
@@ -27,19 +28,8 @@ const PROCESSES = 8;
 const LOCAL_APPENDS = Number(process.env['LOCH_FAULTS_APPENDS'] ?? 200);
 const S3_APPENDS = Number(process.env['LOCH_FAULTS_S3_APPENDS'] ?? 25);
 
-const endpoint = process.env['LOCH_S3_ENDPOINT'] ?? 'http://127.0.0.1:7480';
-const credentials = {
-  accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'lochtest',
-  secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'lochtestsecret',
-};
+const { endpoint, credentials, available: s3Available } = await localS3('S3 CONCURRENT WRITERS SUITE');
 const s3Options: OpenStoreOptions = { s3: { endpoint, region: 'us-east-1', credentials } };
-const s3Available = await fetch(endpoint, { signal: AbortSignal.timeout(1500) }).then(
-  () => true,
-  () => false,
-);
-if (!s3Available) {
-  process.stderr.write(`\n!! S3 CONCURRENT WRITERS SUITE NOT RUN: no S3 server at ${endpoint} (scripts/s3-local.sh start)\n\n`);
-}
 
 const { keepRow } = (await import(new URL('./children/keep-row.mjs', import.meta.url).href)) as { keepRow: (row: Row, writer: number, seq: number) => boolean };
 

@@ -9,6 +9,7 @@ import { actionsOf, changesOf, dvFileName, dvFilesOnDisk, expectSameRows, histor
 import type { DvDescriptor, Json } from './delta-dml-support.js';
 import { expectRows, openHarness, table } from './delta-write-support.js';
 import type { Harness } from './delta-write-support.js';
+import { localS3 } from '../support/local-s3.js';
 
 /**
  * DELETE and UPDATE through SQL and the TS API, with deletion vectors on and off, checked against
@@ -340,18 +341,7 @@ describe('TS API', () => {
   });
 });
 
-const endpoint = process.env['LOCH_S3_ENDPOINT'] ?? 'http://127.0.0.1:7480';
-const credentials = {
-  accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'lochtest',
-  secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'lochtestsecret',
-};
-const s3Available = await fetch(endpoint, { signal: AbortSignal.timeout(1500) }).then(
-  () => true,
-  () => false,
-);
-if (!s3Available) {
-  process.stderr.write(`\n!! S3 DML SUITE NOT RUN: no S3 server at ${endpoint} (scripts/s3-local.sh start)\n\n`);
-}
+const { endpoint, credentials, available: s3Available } = await localS3('S3 DML SUITE');
 
 describe.skipIf(!s3Available)('DELETE, UPDATE and MERGE on S3', () => {
   const bucket = `loch-dml-${Date.now().toString(36)}`;

@@ -10,6 +10,7 @@ import { canonicalRows, sortedJson } from '../support/canonical.js';
 import { copyCorpusTable } from '../support/corpus.js';
 import { tempDir } from '../support/delta-fixture.js';
 import { validateTableLog } from '../support/log-validator.js';
+import { localS3 } from '../support/local-s3.js';
 
 /**
  * VACUUM and RESTORE through the TypeScript API and SQL. Commit times come from a FixedClock that
@@ -515,18 +516,7 @@ describe('VACUUM and RESTORE in SQL', () => {
   });
 });
 
-const endpoint = process.env['LOCH_S3_ENDPOINT'] ?? 'http://127.0.0.1:7480';
-const credentials = {
-  accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'lochtest',
-  secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'lochtestsecret',
-};
-const s3Available = await fetch(endpoint, { signal: AbortSignal.timeout(1500) }).then(
-  () => true,
-  () => false,
-);
-if (!s3Available) {
-  process.stderr.write(`\n!! S3 VACUUM/RESTORE SUITE NOT RUN: no S3 server at ${endpoint} (scripts/s3-local.sh start)\n\n`);
-}
+const { endpoint, credentials, available: s3Available } = await localS3('S3 VACUUM/RESTORE SUITE');
 
 describe.skipIf(!s3Available)('VACUUM and RESTORE on S3', () => {
   const bucket = `loch-vacuum-${Date.now().toString(36)}`;

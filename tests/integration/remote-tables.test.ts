@@ -9,6 +9,7 @@ import { S3Store } from '../../src/storage/s3/s3-store.js';
 import { canonicalRows, sortedJson } from '../support/canonical.js';
 import { DELTA_CORPUS } from '../support/corpus.js';
 import { tempDir } from '../support/delta-fixture.js';
+import { localS3 } from '../support/local-s3.js';
 
 /** Tables whose files are not on the local disk: log through the store, data through the cache. */
 const TABLES = ['golden-dv-with-columnmapping', 'kernelrs-v2-checkpoints-parquet-with-sidecars', 'deltars-cdf-table'];
@@ -55,18 +56,7 @@ describe('tables in a memory store (data files reach DuckDB through the file cac
   }
 });
 
-const endpoint = process.env['LOCH_S3_ENDPOINT'] ?? 'http://127.0.0.1:7480';
-const credentials = {
-  accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'lochtest',
-  secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'lochtestsecret',
-};
-const s3Available = await fetch(endpoint, { signal: AbortSignal.timeout(1500) }).then(
-  () => true,
-  () => false,
-);
-if (!s3Available) {
-  process.stderr.write(`\n!! S3 TABLE SUITE NOT RUN: no S3 server at ${endpoint} (scripts/s3-local.sh start)\n\n`);
-}
+const { endpoint, credentials, available: s3Available } = await localS3('S3 TABLE SUITE');
 
 describe.skipIf(!s3Available)('tables on S3', () => {
   const bucket = `loch-tables-${Date.now().toString(36)}`;
