@@ -1,0 +1,201 @@
+/**
+ * The catalog's objects as the layers above see them (Unity Catalog's model), and the Catalog
+ * service contract. The SQL front end, the CLI and (later) the server use only this interface;
+ * `LakehouseCatalog` (catalog-service.ts) implements it over a Metastore and the object stores.
+ *
+ * Names: identifiers are case-insensitive and stored lower-case, as in Unity Catalog. A name is
+ * 1–255 characters and holds no '.', ' ', '/', control characters or DEL; anything else
+ * (quotes, Unicode) is allowed. An invalid name is INVALID_ARGUMENT naming the object.
+ *
+ * Errors (LochError; message starts with "catalog: " and names the full object name, ending with
+ * Databricks' error class in parentheses so users can search it):
+ * - NOT_FOUND: "catalog: table main.default.t does not exist (TABLE_OR_VIEW_NOT_FOUND)",
+ *   likewise NO_SUCH_CATALOG_EXCEPTION, SCHEMA_NOT_FOUND, VOLUME_NOT_FOUND.
+ * - ALREADY_EXISTS: TABLE_OR_VIEW_ALREADY_EXISTS, SCHEMA_ALREADY_EXISTS,
+ *   CATALOG_ALREADY_EXISTS, VOLUME_ALREADY_EXISTS.
+ * - INVALID_ARGUMENT: dropping a non-empty catalog or schema without CASCADE
+ *   (SCHEMA_NOT_EMPTY), DROP VIEW on a table and DROP TABLE on a view (WRONG_COMMAND_FOR_OBJECT_TYPE),
+ *   dropping `main` is allowed (Databricks allows it) but dropping the current schema is not refused.
+ */
+import type { ObjectStore } from '../storage/object-store.js';
+
+/** A three-part name, normalised (lower case). */
+export interface ObjectName {
+  readonly catalog: string;
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** What every catalog object carries. Times are epoch ms. */
+export interface ObjectCommon {
+  readonly id: string;
+  readonly comment?: string;
+  readonly owner: string;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly updatedAt: number;
+  readonly updatedBy: string;
+}
+
+export interface CatalogInfo extends ObjectCommon {
+  readonly name: string;
+  /** MANAGED LOCATION: where managed tables and volumes of this catalog live (URL or path). */
+  readonly storageRoot?: string;
+}
+
+export interface SchemaInfo extends ObjectCommon {
+  readonly catalog: string;
+  readonly name: string;
+  readonly storageRoot?: string;
+}
+
+export type TableType = 'MANAGED' | 'EXTERNAL' | 'VIEW';
+
+export interface TableInfo extends ObjectCommon {
+  readonly catalog: string;
+  readonly schema: string;
+  readonly name: string;
+  readonly tableType: TableType;
+  /** 'DELTA' for tables (Iceberg arrives later); undefined for views. */
+  readonly format?: 'DELTA';
+  /** The table's root (absolute local path or URL); undefined for views. */
+  readonly location?: string;
+  /** Views: the query text as written, and the catalog/schema its unqualified names resolve in. */
+  readonly viewText?: string;
+  readonly viewContext?: { readonly catalog: string; readonly schema: string };
+  /** Views: the output columns recorded at creation (name and DuckDB type), for DESCRIBE and information_schema. */
+  readonly viewColumns?: readonly { readonly name: string; readonly type: string }[];
+  /** Set for a dropped table awaiting UNDROP or purge. */
+  readonly deletedAt?: number;
+}
+
+export type VolumeType = 'MANAGED' | 'EXTERNAL';
+
+export interface VolumeInfo extends ObjectCommon {
+  readonly catalog: string;
+  readonly schema: string;
+  readonly name: string;
+  readonly volumeType: VolumeType;
+  /** The folder holding the volume's files (absolute local path or URL). */
+  readonly location: string;
+}
+
+/** Changes of ALTER … (each optional; properties merge, unset removes). */
+export interface ObjectChange {
+  readonly comment?: string | null;
+  readonly owner?: string;
+  readonly setProperties?: Readonly<Record<string, string>>;
+  readonly unsetProperties?: readonly string[];
+  /** RENAME TO: a new last name part (catalog, schema, table or volume stays in its parent). */
+  readonly newName?: string;
+}
+
+export interface CreateOptions {
+  readonly comment?: string;
+  readonly properties?: Readonly<Record<string, string>>;
+  /** IF NOT EXISTS: an existing object is the outcome 'exists' instead of ALREADY_EXISTS. */
+  readonly ifNotExists?: boolean;
+}
+
+export interface DropOptions {
+  /** IF EXISTS: a missing object is the outcome 'missing' instead of NOT_FOUND. */
+  readonly ifExists?: boolean;
+  /** CASCADE: drop children too (catalogs, schemas). */
+  readonly cascade?: boolean;
+}
+
+/** Identity and location reserved for a table about to be created (see planTable). */
+export interface TablePlan {
+  readonly id: string;
+  readonly name: ObjectName;
+  readonly tableType: 'MANAGED' | 'EXTERNAL';
+  readonly location: string;
+}
+
+/** A file inside a volume: the store rooted at the volume and the key within it. */
+export interface VolumeFile {
+  readonly volume: VolumeInfo;
+  /** The volume's store (keys are relative to the volume's root). */
+  readonly store: ObjectStore;
+  /** The key under the volume root ('' for the root itself); never escapes it. */
+  readonly key: string;
+  /** The path as given, normalised: /Volumes/<catalog>/<schema>/<volume>/<key>. */
+  readonly path: string;
+}
+
+export interface Catalog {
+  /** Who acts: owner of what this process creates (the OS user for the embedded shell). */
+  readonly principal: string;
+
+  /** Ensures catalog `main` and schema `main.default` exist (idempotent; safe across processes). */
+  bootstrap(): Promise<void>;
+
+  createCatalog(name: string, options?: CreateOptions & { readonly managedLocation?: string }): Promise<'created' | 'exists'>;
+  getCatalog(name: string): Promise<CatalogInfo>;
+  listCatalogs(): Promise<CatalogInfo[]>;
+  alterCatalog(name: string, change: ObjectChange): Promise<CatalogInfo>;
+  /** CASCADE removes schemas, tables (managed data deleted) and volumes (managed files deleted). */
+  dropCatalog(name: string, options?: DropOptions): Promise<'dropped' | 'missing'>;
+
+  createSchema(catalog: string, name: string, options?: CreateOptions & { readonly managedLocation?: string }): Promise<'created' | 'exists'>;
+  getSchema(catalog: string, name: string): Promise<SchemaInfo>;
+  listSchemas(catalog: string): Promise<SchemaInfo[]>;
+  alterSchema(catalog: string, name: string, change: ObjectChange): Promise<SchemaInfo>;
+  dropSchema(catalog: string, name: string, options?: DropOptions): Promise<'dropped' | 'missing'>;
+
+  /** A table or view; NOT_FOUND (TABLE_OR_VIEW_NOT_FOUND) when absent, also when the schema or catalog is. */
+  getTable(name: ObjectName): Promise<TableInfo>;
+  findTable(name: ObjectName): Promise<TableInfo | undefined>;
+  /** Tables and views of a schema, by name. NOT_FOUND when the schema does not exist. */
+  listTables(catalog: string, schema: string): Promise<TableInfo[]>;
+
+  /**
+   * Reserves an id and a location for a new table: `location` given → EXTERNAL there; otherwise
+   * MANAGED under the schema's, catalog's or warehouse's storage root at `<root>/tables/<id>`.
+   * Writes nothing; the caller creates the Delta table there and then calls registerTable.
+   * NOT_FOUND when the schema does not exist.
+   */
+  planTable(name: ObjectName, location?: string): Promise<TablePlan>;
+  /**
+   * Records a table whose Delta log now exists at plan.location. 'exists' when another table
+   * took the name meanwhile (the caller then removes a managed plan's folder with discardPlan).
+   */
+  registerTable(plan: TablePlan, options?: { readonly comment?: string }): Promise<'created' | 'exists'>;
+  /** Best-effort removal of a managed plan's folder after a lost race or a failed create. */
+  discardPlan(plan: TablePlan): Promise<void>;
+
+  createView(
+    name: ObjectName,
+    view: { readonly text: string; readonly context: { readonly catalog: string; readonly schema: string }; readonly columns: readonly { readonly name: string; readonly type: string }[] },
+    options?: CreateOptions & { readonly orReplace?: boolean },
+  ): Promise<'created' | 'exists' | 'replaced'>;
+
+  /** ALTER TABLE/VIEW … RENAME TO, SET/UNSET TBLPROPERTIES (views only: Delta tables keep theirs in the log), OWNER, COMMENT. */
+  alterTable(name: ObjectName, change: ObjectChange): Promise<TableInfo>;
+  /**
+   * DROP TABLE soft-deletes (UNDROP can bring it back within the retention window; a managed
+   * table's data is deleted when purged); DROP VIEW removes. `kind` checks the object's type.
+   */
+  dropTable(name: ObjectName, kind: 'table' | 'view', options?: DropOptions): Promise<'dropped' | 'missing'>;
+  /** UNDROP TABLE: the most recently dropped table of that name, within the retention window. */
+  undropTable(name: ObjectName): Promise<TableInfo>;
+  /** Dropped tables of a schema (SHOW TABLES DROPPED), newest first. */
+  listDroppedTables(catalog: string, schema: string): Promise<TableInfo[]>;
+  /** Deletes for good the tables dropped longer ago than the retention (7 days); returns how many. */
+  purgeDropped(): Promise<number>;
+
+  createVolume(name: ObjectName, options?: CreateOptions & { readonly location?: string }): Promise<'created' | 'exists'>;
+  getVolume(name: ObjectName): Promise<VolumeInfo>;
+  listVolumes(catalog: string, schema: string): Promise<VolumeInfo[]>;
+  alterVolume(name: ObjectName, change: ObjectChange): Promise<VolumeInfo>;
+  /** A managed volume's files are deleted with it; an external volume's stay. */
+  dropVolume(name: ObjectName, options?: DropOptions): Promise<'dropped' | 'missing'>;
+
+  /**
+   * Resolves `/Volumes/<catalog>/<schema>/<volume>[/<path>]` (also `dbfs:/Volumes/…`). Refuses
+   * with PATH_ESCAPE any `..` or `.` segment, backslash or NUL, and with NOT_FOUND a volume that
+   * does not exist. Names in the path are matched case-insensitively; the key keeps its case.
+   */
+  resolveVolumePath(path: string): Promise<VolumeFile>;
+}
