@@ -1,0 +1,39 @@
+export type {
+  Catalog,
+  CatalogInfo,
+  CreateOptions,
+  DropOptions,
+  ObjectChange,
+  ObjectCommon,
+  ObjectName,
+  SchemaInfo,
+  TableInfo,
+  TablePlan,
+  TableType,
+  VolumeFile,
+  VolumeInfo,
+  VolumeType,
+} from './catalog-types.js';
+export type {
+  CreateOutcome,
+  ListOptions as MetastoreListOptions,
+  Metastore,
+  NewObject,
+  ObjectData,
+  ObjectKind,
+  ObjectUpdate,
+  RestoreOutcome,
+  StoredObject,
+  UpdateOutcome,
+} from './metastore.js';
+export { namespaceOf } from './metastore.js';
+export { LakehouseCatalog } from './catalog-service.js';
+export type { LakehouseCatalogOptions } from './catalog-service.js';
+export type { ViewDefinition } from './table-registry.js';
+export { DEFAULT_RETENTION_MS } from './dropped-tables.js';
+export { displayName, normalizeName, normalizeObjectName } from './names.js';
+export { formatVolumePath, isVolumePath, parseVolumePath } from './volume-paths.js';
+export type { VolumePath } from './volume-paths.js';
+export { MemoryMetastore } from './memory/memory-metastore.js';
+export { openMetastore } from './open-metastore.js';
+export type { OpenMetastoreOptions } from './open-metastore.js';
