@@ -113,6 +113,8 @@ describe('requiredProtocol: table features', () => {
 
   it('honours delta.feature.<name> requests and explicit feature versions', () => {
     expect(need({ 'delta.feature.domainMetadata': 'supported' })).toEqual({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata'] });
+    // Stored keys are lower-cased (as Spark stores them); the feature keeps its camelCase name.
+    expect(need({ 'delta.feature.domainmetadata': 'supported' })).toEqual({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata'] });
     expect(need({ 'delta.feature.appendOnly': 'Enabled' })).toEqual({ minReaderVersion: 1, minWriterVersion: 2 });
     expect(need({ 'delta.feature.v2Checkpoint': 'supported' })).toEqual({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['v2Checkpoint'], writerFeatures: ['v2Checkpoint'] });
     expect(need({ 'delta.minWriterVersion': '7' })).toEqual({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: [] });

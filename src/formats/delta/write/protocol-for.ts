@@ -172,11 +172,18 @@ function neededFeatures(input: ProtocolInput): Set<string> {
   return needed;
 }
 
+function featureByLowerName(name: string): string {
+  const lower = name.toLowerCase();
+  for (const known of TABLE_FEATURES.keys()) if (known.toLowerCase() === lower) return known;
+  return name;
+}
+
 function requestedFeatures(properties: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
   for (const [key, raw] of Object.entries(properties)) {
     if (!key.startsWith(FEATURE_PREFIX)) continue;
-    const name = key.slice(FEATURE_PREFIX.length);
+    // Property keys are stored lower-cased (as Spark does); feature names are camelCase.
+    const name = featureByLowerName(key.slice(FEATURE_PREFIX.length));
     const value = raw.trim().toLowerCase();
     if (value !== 'supported' && value !== 'enabled') {
       throw new LochError('INVALID_ARGUMENT', `delta protocol: table property ${key} must be 'supported', got ${JSON.stringify(raw)}`, {
