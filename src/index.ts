@@ -1,6 +1,8 @@
 /** Loch's public surface: the entry point, the table API types, expressions, errors. */
 export { Loch } from './sql/loch.js';
-export type { LochOptions } from './sql/loch.js';
+export type { LochOptions, LochSession, SqlOptions } from './sql/loch.js';
+export type { SqlValue, QueryParams } from './sql/params.js';
+export type { Catalog, CatalogInfo, SchemaInfo, TableInfo, TableType, VolumeInfo, VolumeType, ObjectName, ObjectChange } from './catalog/catalog-types.js';
 export type { StatementResult } from './sql/result.js';
 export type { ScanSummary } from './sql/bind-lake-refs.js';
 export type { DeltaTable, TableSnapshot, SnapshotSelector, ColumnInfo } from './table/delta-table.js';

@@ -1,35 +1,66 @@
 import { readFileSync } from 'node:fs';
-import { Loch } from '../sql/loch.js';
-import { HELP, parseArgs } from './args.js';
-import { printResult } from './print-result.js';
+import type { Loch } from '../sql/loch.js';
+import { splitStatements } from '../sql/parse/index.js';
+import { parseArgs, type CliArgs } from './args.js';
+import { importFile } from './commands/import-command.js';
+import { volumeCommand } from './commands/volume-command.js';
+import { HELP } from './help.js';
+import { DEFAULT_LIMITS } from './output/writers.js';
+import { ProgressLine } from './progress.js';
 import { reportError } from './report-error.js';
-import { runShell } from './shell.js';
+import { runStatement } from './run-statement.js';
+import { historyFile } from './shell/history.js';
+import { runShell } from './shell/shell.js';
+import { processTerminal, type Terminal } from './terminal.js';
 
-/** The `loch` command. Returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/** The `loch` command. Returns the exit code: 0 success, 1 any error (reported on stderr). */
+export async function main(argv: readonly string[], term: Terminal = processTerminal(), env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const debug = argv.includes('--debug');
-  const err = (text: string) => process.stderr.write(text);
   let loch: Loch | undefined;
   try {
-    const args = parseArgs(argv);
-    if (args.command === 'help') {
-      process.stdout.write(HELP);
+    const args = parseArgs(argv, env);
+    if (args.command.kind === 'help') {
+      term.out(HELP);
       return 0;
     }
-    if (args.command === 'version') {
-      process.stdout.write(`${version()}\n`);
+    if (args.command.kind === 'version') {
+      term.out(`${version()}\n`);
       return 0;
     }
-    loch = await Loch.open(args.warehouse !== undefined ? { warehouse: args.warehouse } : {});
-    if (args.query === undefined) return await runShell(loch, args.format, args.debug);
-    for await (const result of loch.statements(args.query)) {
-      await printResult(result, args.format, (text) => process.stdout.write(text));
-    }
-    return 0;
+    // Loaded only now: --help and --version need neither DuckDB nor the metastore.
+    const { Loch } = await import('../sql/loch.js');
+    loch = await Loch.open({
+      ...(args.options.warehouse !== undefined ? { warehouse: args.options.warehouse } : {}),
+      ...(args.options.metastore !== undefined ? { metastore: args.options.metastore } : {}),
+    });
+    return await dispatch(loch, args, term);
   } catch (error) {
-    return reportError(error, debug, err);
+    return reportError(error, debug, term.err);
   } finally {
     await loch?.close();
+  }
+}
+
+async function dispatch(loch: Loch, args: CliArgs, term: Terminal): Promise<number> {
+  const { command, options } = args;
+  const progress = new ProgressLine({ write: term.err, enabled: term.stderrTty, columns: term.errColumns, percentage: () => loch.progress() });
+  const limits = { maxRows: DEFAULT_LIMITS.maxRows, maxWidth: term.columns() };
+  switch (command.kind) {
+    case 'shell':
+      return runShell(loch, { format: options.format, debug: options.debug, term, progress, historyFile: historyFile(), version: version() });
+    case 'sql':
+      for (const statement of splitStatements(command.query)) {
+        await runStatement(loch, statement.text, { format: options.format, limits, timer: false, out: term.out, err: term.err, progress });
+      }
+      return 0;
+    case 'import':
+      term.out(await importFile(loch, command, progress));
+      return 0;
+    case 'volume':
+      await volumeCommand(loch, command, { term, format: options.format, limits });
+      return 0;
+    default:
+      return 0;
   }
 }
 

@@ -1,9 +1,10 @@
 import type { Session } from '../engine/index.js';
-import type { TableContext } from '../table/context.js';
+import type { SqlEnv } from './sql-env.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { Alteration } from '../table/write/alter-op.js';
 import type { WriteStatement } from './parse/write-statements.js';
-import { NO_ROWS, tablePath, toField } from './write-target.js';
+import { NO_ROWS, toField } from './write-target.js';
+import { resolveTableLocation } from './resolve-table.js';
 import type { WriteSummary } from './write-target.js';
 
 export type AlterStatement = Extract<
@@ -12,9 +13,9 @@ export type AlterStatement = Extract<
 >;
 
 /** ALTER TABLE …: one alteration, one commit. */
-export async function executeAlter(ctx: TableContext, session: Session, s: AlterStatement): Promise<WriteSummary> {
-  const path = tablePath(s.target, 'ALTER TABLE');
-  await DeltaTable.open(ctx, path).alter(toAlteration(s), session);
+export async function executeAlter(env: SqlEnv, session: Session, s: AlterStatement): Promise<WriteSummary> {
+  const { location: path } = await resolveTableLocation(env, s.target, 'ALTER TABLE');
+  await DeltaTable.open(env.ctx, path).alter(toAlteration(s), session);
   return { resultSql: NO_ROWS };
 }
 

@@ -1,75 +1,68 @@
 import type { Session } from '../engine/index.js';
-import type { TableContext } from '../table/context.js';
-import { bindLakeRef, prefetchSnapshots } from './bind-lake-refs.js';
 import type { ScanSummary, SnapshotCache } from './bind-lake-refs.js';
-import { findLakeRefs, replaceSpans, tokenize } from './parse/index.js';
-import type { Token } from './parse/index.js';
-import type { SpanReplacement } from './parse/index.js';
-import { pushdownPredicates } from './pushdown/index.js';
+import { bindPlaceholders } from './bind/bind-placeholders.js';
+import { expandQuery } from './bind/expand-query.js';
+import { RefRegistry } from './bind/prepare-text.js';
+import { bindParams } from './params.js';
+import type { QueryParams } from './params.js';
+import type { SqlEnv } from './sql-env.js';
 
-/** A query with its lake references replaced by scans registered on a session. */
+/** A query with its table references replaced by scans registered on a session. */
 export interface BoundQuery {
+  /** Runs as is on the session it was bound on (parameters are session variables there). */
   readonly sql: string;
   readonly scans: readonly ScanSummary[];
   /** Unpins the files the scans hold; call when the session is done with the query. */
   release(): void;
 }
 
+export interface BindOptions {
+  /** Values for the query's `:name` / `?` markers. */
+  readonly params?: QueryParams;
+  /**
+   * The snapshots already taken by the statement this query belongs to: pass the same cache to
+   * every query of one statement so that each table is read at one version throughout.
+   */
+  readonly snapshots?: SnapshotCache;
+}
+
 /**
- * Binds every lake reference of `sql` on `session`: each becomes a scan of one snapshot, taken
- * now, pruned by the WHERE conjuncts that apply to it. Queries without references come back as is.
+ * Binds `sql` for running on `session`: parameter markers become session variables (values never
+ * enter the text), Spark syntax DuckDB lacks is rewritten, and every table reference — a catalog
+ * name (1–3 parts, resolved against env.state), a view (expanded), delta.`<path>`, delta_scan,
+ * table_changes — becomes a scan of one snapshot, taken now, pruned by the WHERE conjuncts that
+ * apply to it. NOT_FOUND for an unknown table; INVALID_ARGUMENT for unbound parameters, view
+ * cycles and misplaced time travel.
  */
-export async function bindQuery(ctx: TableContext, session: Session, text: string): Promise<BoundQuery> {
-  const sql = backticksToQuotes(text);
-  const refs = findLakeRefs(sql);
-  if (refs.length === 0) return { sql, scans: [], release: () => {} };
-  const releases: (() => void)[] = [];
-  const release = () => releases.splice(0).forEach((r) => r());
+export async function bindQuery(env: SqlEnv, session: Session, sql: string, options: BindOptions = {}): Promise<BoundQuery> {
+  const text = await bindParams(session, sql, options.params);
+  const registry = new RefRegistry();
+  const releaseLoans = () => registry.releases.splice(0).forEach((r) => r());
   try {
-    const snapshots: SnapshotCache = new Map();
-    const [predicates] = await Promise.all([pushdownPredicates(session, sql, refs), prefetchSnapshots(ctx, refs, snapshots)]);
-    const replacements: SpanReplacement[] = [];
-    const scans: ScanSummary[] = [];
-    // The same table with the same pruning conjuncts (a self-join, a repeated subquery) is
-    // planned and registered once; its relation is used at every place it is named.
-    const bindings = new Map<string, string>();
-    for (const [i, ref] of refs.entries()) {
-      const key = ref.kind === 'delta' ? JSON.stringify([ref.path, ref.version ?? null, ref.timestamp ?? null, predicates[i] ?? []]) : undefined;
-      const known = key === undefined ? undefined : bindings.get(key);
-      if (known !== undefined) {
-        replacements.push({ start: ref.start, end: ref.end, text: known });
-        continue;
-      }
-      const bound = await bindLakeRef(ctx, session, ref, predicates[i] ?? [], snapshots);
-      releases.push(bound.release);
-      replacements.push(bound.replacement);
-      if (key !== undefined) bindings.set(key, bound.replacement.text);
-      if (bound.scan !== undefined) scans.push(bound.scan);
-    }
-    return { sql: replaceSpans(sql, replacements), scans, release };
+    const expanded = await expandQuery({ env, session, registry, views: [] }, text, env.state);
+    const bound = await bindPlaceholders(env, session, expanded, registry.refs, options.snapshots ?? new Map());
+    return {
+      sql: bound.sql,
+      scans: bound.scans,
+      release: () => {
+        bound.release();
+        releaseLoans();
+      },
+    };
   } catch (error) {
-    release();
+    releaseLoans();
     throw error;
   }
 }
 
+const EXPRESSION_PREFIX = 'SELECT ';
+
 /**
- * Spark quotes identifiers with backticks (`my col`), DuckDB with double quotes. Backticks
- * outside lake references (where they quote the path) become double quotes; DuckDB gives
- * backticks no meaning, so no valid DuckDB query changes. Text that does not lex is left alone
- * for DuckDB to report.
+ * Binds a SQL expression (a condition, a SET value) the way bindQuery binds a query, so that
+ * tables named in its subqueries resolve: the expression is read as `SELECT <expr>` and comes
+ * back without that prefix.
  */
-function backticksToQuotes(sql: string): string {
-  if (!sql.includes('`')) return sql;
-  let tokens: Token[];
-  try {
-    tokens = tokenize(sql);
-  } catch {
-    return sql;
-  }
-  const refs = findLakeRefs(sql);
-  const spans = tokens
-    .filter((t) => t.kind === 'backtick_ident' && !refs.some((r) => t.start >= r.start && t.end <= r.end))
-    .map((t) => ({ start: t.start, end: t.end, text: `"${(t.value ?? '').replaceAll('"', '""')}"` }));
-  return spans.length === 0 ? sql : replaceSpans(sql, spans);
+export async function bindExpression(env: SqlEnv, session: Session, expression: string, options: BindOptions = {}): Promise<BoundQuery> {
+  const bound = await bindQuery(env, session, EXPRESSION_PREFIX + expression, options);
+  return { ...bound, sql: bound.sql.slice(EXPRESSION_PREFIX.length), release: bound.release };
 }

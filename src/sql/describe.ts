@@ -31,7 +31,8 @@ export function historySql(entries: readonly HistoryEntry[]): string {
   return `SELECT * FROM (VALUES (${rows.join('), (')})) AS history(${columns}) ORDER BY version DESC`;
 }
 
-export function detailSql(snapshot: TableSnapshot): string {
+/** `name` is the catalog name of a named table (Databricks shows it); otherwise the log's metadata name. */
+export function detailSql(snapshot: TableSnapshot, name?: string): string {
   const d = snapshot.delta;
   const size = d.files.reduce((sum, f) => sum + f.size, 0);
   const features = [...new Set([...(d.protocol.readerFeatures ?? []), ...(d.protocol.writerFeatures ?? [])])].sort();
@@ -39,7 +40,7 @@ export function detailSql(snapshot: TableSnapshot): string {
   return `SELECT ${[
     `'delta' AS format`,
     `${sqlString(d.metadata.id)} AS id`,
-    `${sqlString(d.metadata.name)} AS name`,
+    `${sqlString(name ?? d.metadata.name)} AS name`,
     `${sqlString(d.metadata.description)} AS description`,
     `${sqlString(snapshot.location.store.url)} AS location`,
     `${sqlTimestampMs(d.metadata.createdTime)} AS createdAt`,

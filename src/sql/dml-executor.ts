@@ -1,29 +1,33 @@
 import type { Session } from '../engine/index.js';
-import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
-import { bindQuery } from './bind-query.js';
+import type { SnapshotCache } from './bind-lake-refs.js';
+import { bindExpression } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
 import { executeMerge } from './merge-executor.js';
 import { pruningOf } from './merge-keys.js';
 import type { DeleteStatement, MergeStatement, UpdateStatement } from './parse/write-statements.js';
-import { countsRow, tablePath } from './write-target.js';
+import { resolveTableLocation } from './resolve-table.js';
+import type { SqlEnv } from './sql-env.js';
+import { countsRow, nameAlias } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
 
 /** DELETE, UPDATE and MERGE INTO on a Delta table; the result row counts as on Databricks. */
-export async function executeDml(ctx: TableContext, session: Session, s: DeleteStatement | UpdateStatement | MergeStatement): Promise<WriteSummary> {
-  if (s.kind === 'merge') return executeMerge(ctx, session, s);
-  const path = tablePath(s.target, s.kind.toUpperCase());
-  const table = DeltaTable.open(ctx, path);
+export async function executeDml(env: SqlEnv, session: Session, s: DeleteStatement | UpdateStatement | MergeStatement): Promise<WriteSummary> {
+  if (s.kind === 'merge') return executeMerge(env, session, s);
+  const { location: path } = await resolveTableLocation(env, s.target, s.kind.toUpperCase());
+  const table = DeltaTable.open(env.ctx, path);
+  const alias = s.alias ?? nameAlias(s.target);
   const bound: BoundQuery[] = [];
-  // Subqueries in conditions and values may read lake tables: bind them on this session.
+  const snapshots: SnapshotCache = new Map();
+  // Subqueries in conditions and values may read tables: bind them on this session, one snapshot per table.
   const bind = async (sql: string): Promise<string> => {
-    const b = await bindQuery(ctx, session, sql);
+    const b = await bindExpression(env, session, sql, { snapshots });
     bound.push(b);
     return b.sql;
   };
   try {
-    const where = s.whereSql === undefined ? undefined : { sql: await bind(s.whereSql), text: s.whereSql, ...(await pruningOf(ctx, session, path, s.whereSql, s.alias)) };
-    const options = { session, ...(s.alias !== undefined ? { alias: s.alias } : {}) };
+    const where = s.whereSql === undefined ? undefined : { sql: await bind(s.whereSql), text: s.whereSql, ...(await pruningOf(env.ctx, session, path, s.whereSql, alias)) };
+    const options = { session, ...(alias !== undefined ? { alias } : {}) };
     if (s.kind === 'delete') {
       const outcome = await table.delete(where, options);
       return { resultSql: countsRow({ num_affected_rows: outcome.result.deletedRows }) };

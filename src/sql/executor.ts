@@ -1,53 +1,81 @@
 import type { Session } from '../engine/index.js';
-import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
+import { executeCatalogStatement, parseCatalogStatement } from './catalog/catalog-statements.js';
 import { detailSql, historySql } from './describe.js';
+import { executeFileStatement, parseFileStatement } from './files/file-statements.js';
+import { bindParams } from './params.js';
+import type { QueryParams } from './params.js';
 import { classifyStatement, splitStatements } from './parse/index.js';
+import type { DescribedTable } from './parse/statement.js';
 import { parseWriteStatement } from './parse/write-statements.js';
-import type { WriteStatement } from './parse/write-statements.js';
+import { resolveTableLocation } from './resolve-table.js';
 import { ownedResult } from './result.js';
-import { executeWrite } from './write-executor.js';
 import type { StatementResult } from './result.js';
+import { formatName } from './sql-env.js';
+import type { SqlEnv } from './sql-env.js';
+import { executeWrite } from './write-executor.js';
+import type { WriteSummary } from './write-target.js';
+
+export interface ExecuteOptions {
+  /** Values for the statement's `:name` (object) or `?` (array) markers. */
+  readonly params?: QueryParams;
+}
 
 /**
- * The statement front end: lake statements (DESCRIBE HISTORY/DETAIL) are answered here, queries
- * get their lake references bound to snapshots and run on DuckDB. Each statement runs on its own
- * session, which lives until its result has been read.
+ * The statement front end, in the shared dispatch order: catalog statements, file statements
+ * (LIST, COPY INTO), lake write statements, DESCRIBE HISTORY/DETAIL, and queries, whose table
+ * references are bound to snapshots before DuckDB runs them. Each statement runs on its own
+ * session, which lives until its result has been read; USE changes `env.state` for the next.
  */
 export class SqlExecutor {
-  constructor(private readonly ctx: TableContext) {}
+  constructor(private readonly env: SqlEnv) {}
 
   /** Runs every statement of `text` in order, yielding each result; read one before the next. */
-  async *executeAll(text: string): AsyncGenerator<StatementResult> {
-    for (const statement of splitStatements(text)) yield await this.execute(statement.text);
+  async *executeAll(text: string, options: ExecuteOptions = {}): AsyncGenerator<StatementResult> {
+    for (const statement of splitStatements(text)) yield await this.execute(statement.text, options);
   }
 
   /** Runs one statement. */
-  async execute(sql: string): Promise<StatementResult> {
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<StatementResult> {
+    const catalogStatement = parseCatalogStatement(sql);
+    if (catalogStatement !== undefined) return this.summarised((session) => executeCatalogStatement(this.env, session, catalogStatement));
+    const fileStatement = parseFileStatement(sql);
+    if (fileStatement !== undefined) return this.summarised((session) => executeFileStatement(this.env, session, fileStatement));
     const write = parseWriteStatement(sql);
-    if (write !== undefined) return this.write(write);
+    if (write !== undefined) {
+      return this.summarised(async (session) => {
+        const text = await bindParams(session, sql, options.params);
+        return executeWrite(this.env, session, text === sql ? write : (parseWriteStatement(text) ?? write));
+      });
+    }
     const statement = classifyStatement(sql);
     switch (statement.kind) {
       case 'describe_history': {
-        const history = await DeltaTable.open(this.ctx, statement.path).history(statement.limit);
-        return this.plain(historySql(history));
+        const { table } = await this.describedTable(statement, 'DESCRIBE HISTORY');
+        return this.summarised(async () => ({ resultSql: historySql(await table.history(statement.limit)) }));
       }
       case 'describe_detail': {
-        const snapshot = await DeltaTable.open(this.ctx, statement.path).snapshot();
-        return this.plain(detailSql(snapshot));
+        const { table, name } = await this.describedTable(statement, 'DESCRIBE DETAIL');
+        return this.summarised(async () => ({ resultSql: detailSql(await table.snapshot(), name) }));
       }
       case 'query':
-        return this.query(statement.sql);
+        return this.query(statement.sql, options.params);
     }
   }
 
-  /** A write runs to its commit before the result (its summary row) is returned. */
-  private async write(statement: WriteStatement): Promise<StatementResult> {
-    const session = await this.ctx.engine.session();
+  private async describedTable(statement: DescribedTable, what: string): Promise<{ table: DeltaTable; name?: string }> {
+    const target = statement.path !== undefined ? { kind: 'path' as const, format: 'delta' as const, path: statement.path } : { kind: 'name' as const, parts: statement.name };
+    const { location, name } = await resolveTableLocation(this.env, target, what);
+    return { table: DeltaTable.open(this.env.ctx, location), ...(name !== undefined ? { name: formatName(name) } : {}) };
+  }
+
+  /** Runs a statement to completion on a new session; the result is its summary SELECT on that session. */
+  private async summarised(run: (session: Session) => Promise<WriteSummary>): Promise<StatementResult> {
+    const session = await this.env.ctx.engine.session();
     try {
-      const summary = await executeWrite(this.ctx, session, statement);
+      const summary = await run(session);
       return ownedResult(await session.query(summary.resultSql), session, []);
     } catch (error) {
       await closeQuietly(session);
@@ -55,21 +83,11 @@ export class SqlExecutor {
     }
   }
 
-  private async plain(sql: string): Promise<StatementResult> {
-    const session = await this.ctx.engine.session();
-    try {
-      return ownedResult(await session.query(sql), session, []);
-    } catch (error) {
-      await session.close();
-      throw error;
-    }
-  }
-
-  private async query(sql: string): Promise<StatementResult> {
-    const session = await this.ctx.engine.session();
+  private async query(sql: string, params: QueryParams | undefined): Promise<StatementResult> {
+    const session = await this.env.ctx.engine.session();
     let bound: BoundQuery | undefined;
     try {
-      bound = await bindQuery(this.ctx, session, sql);
+      bound = await bindQuery(this.env, session, sql, params === undefined ? {} : { params });
       return ownedResult(await session.query(bound.sql), session, [bound.release], bound.scans);
     } catch (error) {
       await closeQuietly(session);

@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { homedir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Catalog } from '../catalog/catalog-types.js';
+import { LakehouseCatalog } from '../catalog/catalog-service.js';
+import type { Metastore } from '../catalog/metastore.js';
+import { openMetastore } from '../catalog/open-metastore.js';
 import { systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
 import { LochError, toLochError } from '../core/errors.js';
@@ -10,12 +16,25 @@ import { FileCache } from '../storage/file-cache.js';
 import type { OpenStoreOptions } from '../storage/open-store.js';
 import type { TableContext } from '../table/context.js';
 import { DeltaTable } from '../table/delta-table.js';
+import { DIALECT_MACROS } from './bind/hooks.js';
 import { SqlExecutor } from './executor.js';
+import type { QueryParams } from './params.js';
+import { parseObjectName } from './bind/object-name.js';
 import type { StatementResult } from './result.js';
+import { SessionState, formatName, resolveName } from './sql-env.js';
+import type { SqlEnv } from './sql-env.js';
 
 export interface LochOptions {
-  /** The embedded warehouse folder; default `./lakehouse`. Holds the file cache. */
+  /** The warehouse: a local folder (default `./lakehouse`) or `s3://bucket/prefix`. Managed tables and volumes live under it. */
   readonly warehouse?: string;
+  /**
+   * The metastore URL: `postgres://…` to share one catalog between processes, `memory:`, or a
+   * `.db`/`.sqlite` path; default SQLite `metastore.db` in the local state folder (the warehouse
+   * folder, or `~/.loch/warehouses/<hash>` for an s3:// warehouse). The CLI reads LOCH_METASTORE.
+   */
+  readonly metastore?: string;
+  /** Who acts (owner of what this process creates); default the OS user. */
+  readonly principal?: string;
   /** Upper bound of the local cache of remote (S3) files; default 2 GiB. */
   readonly cacheBytes?: number;
   /** DuckDB threads (default: all cores) and memory limit (e.g. '4GB'). */
@@ -27,55 +46,99 @@ export interface LochOptions {
   readonly ids?: IdSource;
 }
 
-/** The entry point: SQL over lake tables and the table API, on one embedded DuckDB. */
-export class Loch {
+/** Options of one `sql()` call. */
+export interface SqlOptions {
+  /** Values for `:name` markers (an object) or `?` markers (an array); bound, never spliced. */
+  readonly params?: QueryParams;
+}
+
+/** An independent SQL session: its own current catalog and schema (USE …). */
+export interface LochSession {
+  sql(text: string, options?: SqlOptions): Promise<StatementResult>;
+  statements(text: string, options?: SqlOptions): AsyncIterable<StatementResult>;
+}
+
+/** The entry point: SQL over catalog and lake tables and the table API, on one embedded DuckDB. */
+export class Loch implements LochSession {
+  private readonly executor: SqlExecutor;
+
   private constructor(
     private readonly ctx: TableContext,
-    private readonly executor: SqlExecutor,
+    private readonly metastore: Metastore,
+    /** The catalog service: catalogs, schemas, tables, views, volumes. */
+    readonly catalog: Catalog,
+    /** The warehouse root: an absolute local path or an s3:// URL. */
     readonly warehouse: string,
-  ) {}
+  ) {
+    this.executor = new SqlExecutor(this.env(new SessionState()));
+  }
 
   static async open(options: LochOptions = {}): Promise<Loch> {
-    const warehouse = resolve(options.warehouse ?? 'lakehouse');
+    const warehouse = warehouseRoot(options.warehouse);
+    const stateDir = localStateDir(warehouse);
     try {
-      await mkdir(join(warehouse, '.cache'), { recursive: true });
+      await mkdir(join(stateDir, '.cache'), { recursive: true });
     } catch (error) {
-      throw toLochError(error, 'STORAGE_ERROR', `loch: cannot create the warehouse folder ${warehouse}`);
+      throw toLochError(error, 'STORAGE_ERROR', `loch: cannot create the local state folder ${stateDir}`);
     }
     const ids = options.ids ?? randomIds;
+    const clock = options.clock ?? systemClock;
     const engine = await DuckDbEngine.create({
       ids,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
     });
-    const cache = new FileCache({ dir: join(warehouse, '.cache'), ids, ...(options.cacheBytes !== undefined ? { maxBytes: options.cacheBytes } : {}) });
+    const cache = new FileCache({ dir: join(stateDir, '.cache'), ids, ...(options.cacheBytes !== undefined ? { maxBytes: options.cacheBytes } : {}) });
     const parquet = new DuckDbParquetJsonReader({ engine, acquire: (store, key) => cache.acquire(store, key) });
-    const ctx: TableContext = {
-      engine,
-      cache,
-      parquet,
-      clock: options.clock ?? systemClock,
-      ids,
-      storeOptions: options.storage ?? {},
-      ioConcurrency: 16,
-    };
-    return new Loch(ctx, new SqlExecutor(ctx), warehouse);
+    const storeOptions = options.storage ?? {};
+    const ctx: TableContext = { engine, cache, parquet, clock, ids, storeOptions, ioConcurrency: 16 };
+    let metastore: Metastore | undefined;
+    try {
+      await runDialectMacros(engine);
+      metastore = await openMetastore({ ...(options.metastore !== undefined ? { url: options.metastore } : {}), localDir: stateDir, clock, ids });
+      const catalog = new LakehouseCatalog({ metastore, warehouseRoot: warehouse, storeOptions, clock, ids, principal: options.principal ?? osUser() });
+      await catalog.bootstrap();
+      await catalog.purgeDropped().catch(() => 0);
+      return new Loch(ctx, metastore, catalog, warehouse);
+    } catch (error) {
+      await metastore?.close().catch(() => {});
+      await engine.close();
+      throw error;
+    }
   }
 
   /** Runs SQL; with several statements, all run in order and the last one's result is returned. */
-  async sql(text: string): Promise<StatementResult> {
-    let last: StatementResult | undefined;
-    for await (const result of this.executor.executeAll(text)) {
-      if (last !== undefined) await drain(last);
-      last = result;
-    }
-    if (last === undefined) throw new LochError('INVALID_ARGUMENT', 'sql: the text holds no statement');
-    return last;
+  async sql(text: string, options: SqlOptions = {}): Promise<StatementResult> {
+    return lastResult(this.executor, text, options);
   }
 
   /** Each statement's result in turn (the CLI prints them all). Read each before the next. */
-  statements(text: string): AsyncIterable<StatementResult> {
-    return this.executor.executeAll(text);
+  statements(text: string, options: SqlOptions = {}): AsyncIterable<StatementResult> {
+    return this.executor.executeAll(text, options);
+  }
+
+  /** A new SQL session with its own current catalog and schema (starting at main.default). */
+  session(): LochSession {
+    const executor = new SqlExecutor(this.env(new SessionState()));
+    return {
+      sql: (text, options = {}) => lastResult(executor, text, options),
+      statements: (text, options = {}) => executor.executeAll(text, options),
+    };
+  }
+
+  /**
+   * A catalog table by name (`t`, `schema.t` or `catalog.schema.t`, parts quoted with backticks
+   * or double quotes when needed), resolved against main.default. NOT_FOUND for unknown names
+   * and for views (they have no Delta table).
+   */
+  async table(name: string): Promise<DeltaTable> {
+    const resolved = resolveName(new SessionState(), parseObjectName(name));
+    const info = await this.catalog.findTable(resolved);
+    if (info === undefined || info.tableType === 'VIEW' || info.location === undefined) {
+      const full = formatName(resolved);
+      throw new LochError('NOT_FOUND', `catalog: table ${full} does not exist${info === undefined ? '' : ` (${full} is a view)`} (TABLE_OR_VIEW_NOT_FOUND)`, { context: { name: full } });
+    }
+    return DeltaTable.open(this.ctx, info.location);
   }
 
   /** A Delta table by path or URL (file, s3://, memory://). */
@@ -83,13 +146,75 @@ export class Loch {
     return DeltaTable.open(this.ctx, location);
   }
 
-  async close(): Promise<void> {
-    await this.ctx.engine.close();
+  /**
+   * How far the statements running now have come, 0–100 (DuckDB's estimate), or undefined when
+   * nothing running reports it. For progress displays. (H6, for the CLI's progress bar: H4, please keep.)
+   */
+  progress(): number | undefined {
+    return this.ctx.engine.progress();
   }
+
+  async close(): Promise<void> {
+    try {
+      await this.ctx.engine.close();
+    } finally {
+      await this.metastore.close();
+    }
+  }
+
+  private env(state: SessionState): SqlEnv {
+    return { ctx: this.ctx, catalog: this.catalog, state };
+  }
+}
+
+async function lastResult(executor: SqlExecutor, text: string, options: SqlOptions): Promise<StatementResult> {
+  let last: StatementResult | undefined;
+  for await (const result of executor.executeAll(text, options)) {
+    if (last !== undefined) await drain(last);
+    last = result;
+  }
+  if (last === undefined) throw new LochError('INVALID_ARGUMENT', 'sql: the text holds no statement');
+  return last;
 }
 
 async function drain(result: StatementResult): Promise<void> {
   for await (const _ of result.batches()) {
     // Earlier statements run for their effects; their rows are not returned.
+  }
+}
+
+function isUrl(location: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+}
+
+function warehouseRoot(warehouse: string | undefined): string {
+  const given = warehouse ?? 'lakehouse';
+  if (given.startsWith('file://')) return resolve(new URL(given).pathname);
+  return isUrl(given) ? given.replace(/\/+$/, '') : resolve(given);
+}
+
+/** The warehouse folder itself when local; for a remote warehouse a folder under ~/.loch named by its URL. */
+export function localStateDir(warehouse: string): string {
+  if (!isUrl(warehouse)) return warehouse;
+  const hash = createHash('sha256').update(warehouse).digest('hex').slice(0, 16);
+  return join(homedir(), '.loch', 'warehouses', hash);
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? 'unknown';
+  }
+}
+
+/** Databricks functions DuckDB lacks, as macros in DuckDB's default database (every session sees them). */
+async function runDialectMacros(engine: DuckDbEngine): Promise<void> {
+  if (DIALECT_MACROS.trim() === '') return;
+  const session = await engine.session();
+  try {
+    await session.run(DIALECT_MACROS);
+  } finally {
+    await session.close();
   }
 }

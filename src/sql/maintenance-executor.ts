@@ -1,11 +1,11 @@
 import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
-import type { TableContext } from '../table/context.js';
+import type { SqlEnv } from './sql-env.js';
 import { DeltaTable, parseTimestamp } from '../table/delta-table.js';
 import type { RestoreStatement, VacuumStatement } from './parse/write-statements.js';
 import { sqlBigint, sqlStringList } from './sql-text.js';
 import type { WriteSummary } from './write-target.js';
-import { tablePath } from './write-target.js';
+import { resolveTableLocation } from './resolve-table.js';
 
 /**
  * VACUUM t [RETAIN n HOURS] [DRY RUN]. Like Databricks, the result is one `path` column: the
@@ -13,9 +13,9 @@ import { tablePath } from './write-target.js';
  * safety check is always on from SQL (there are no session settings yet for
  * spark.databricks.delta.retentionDurationCheck.enabled); the TypeScript API can turn it off.
  */
-export async function executeVacuum(ctx: TableContext, _session: Session, s: VacuumStatement): Promise<WriteSummary> {
-  const path = tablePath(s.target, 'VACUUM');
-  const table = DeltaTable.open(ctx, path);
+export async function executeVacuum(env: SqlEnv, _session: Session, s: VacuumStatement): Promise<WriteSummary> {
+  const { location: path } = await resolveTableLocation(env, s.target, 'VACUUM');
+  const table = DeltaTable.open(env.ctx, path);
   const result = await table.vacuum({ dryRun: s.dryRun, ...(s.retainHours !== undefined ? { retentionHours: s.retainHours } : {}) });
   const root = path.replace(/\/+$/, '');
   const paths = result.dryRun ? result.files.map((key) => `${root}/${key}`) : [path];
@@ -27,9 +27,9 @@ export async function executeVacuum(ctx: TableContext, _session: Session, s: Vac
  * table_size_after_restore, num_of_files_after_restore, num_removed_files, num_restored_files,
  * removed_files_size, restored_files_size.
  */
-export async function executeRestore(ctx: TableContext, session: Session, s: RestoreStatement): Promise<WriteSummary> {
-  const path = tablePath(s.target, 'RESTORE');
-  const table = DeltaTable.open(ctx, path);
+export async function executeRestore(env: SqlEnv, session: Session, s: RestoreStatement): Promise<WriteSummary> {
+  const { location: path } = await resolveTableLocation(env, s.target, 'RESTORE');
+  const table = DeltaTable.open(env.ctx, path);
   const selector = s.version !== undefined ? { version: s.version } : { timestamp: await timestampOf(session, path, s.timestampSql) };
   const { metrics } = await table.restore(selector);
   const columns: [string, number][] = [

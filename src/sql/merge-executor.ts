@@ -1,12 +1,15 @@
 import type { Session } from '../engine/index.js';
-import type { TableContext } from '../table/context.js';
+import type { SqlEnv } from './sql-env.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { MergeClause } from '../table/dml/index.js';
-import { bindQuery } from './bind-query.js';
+import type { SnapshotCache } from './bind-lake-refs.js';
+import { bindExpression, bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
+import { parseObjectName } from './bind/object-name.js';
+import { resolveTableLocation } from './resolve-table.js';
 import { equiJoinKeys, pruningOf } from './merge-keys.js';
 import type { MergeStatement } from './parse/write-statements.js';
-import { countsRow, tablePath } from './write-target.js';
+import { countsRow, nameAlias } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
 
 /**
@@ -15,24 +18,27 @@ import type { WriteSummary } from './write-target.js';
  * Result columns as on Databricks: num_affected_rows, num_updated_rows, num_deleted_rows,
  * num_inserted_rows.
  */
-export async function executeMerge(ctx: TableContext, session: Session, s: MergeStatement): Promise<WriteSummary> {
-  const path = tablePath(s.target, 'MERGE');
-  const targetAlias = s.targetAlias ?? '__loch_target';
-  const sourceAlias = s.sourceAlias ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.sourceSql.trim()) ? s.sourceSql.trim() : '__loch_source');
+export async function executeMerge(env: SqlEnv, session: Session, s: MergeStatement): Promise<WriteSummary> {
+  const { location: path } = await resolveTableLocation(env, s.target, 'MERGE');
+  const targetAlias = s.targetAlias ?? nameAlias(s.target) ?? '__loch_target';
+  const sourceAlias = s.sourceAlias ?? sourceName(s.sourceSql) ?? '__loch_source';
   const bound: BoundQuery[] = [];
+  const snapshots: SnapshotCache = new Map();
   const bind = async (sql: string): Promise<string> => {
-    const b = await bindQuery(ctx, session, sql);
+    const b = await bindExpression(env, session, sql, { snapshots });
     bound.push(b);
     return b.sql;
   };
   try {
-    const sourceSql = await bind(`SELECT * FROM ${s.sourceSql}`);
+    const source = await bindQuery(env, session, `SELECT * FROM ${s.sourceSql}`, { snapshots });
+    bound.push(source);
+    const sourceSql = source.sql;
     const onSql = await bind(s.onSql);
     const clauses: MergeClause[] = [];
     for (const c of s.clauses) clauses.push(await bindClause(c, bind));
-    const pruning = await pruningOf(ctx, session, path, s.onSql, targetAlias);
+    const pruning = await pruningOf(env.ctx, session, path, s.onSql, targetAlias);
     const keys = await equiJoinKeys(session, s.onSql, targetAlias, sourceAlias);
-    const outcome = await DeltaTable.open(ctx, path).merge(
+    const outcome = await DeltaTable.open(env.ctx, path).merge(
       {
         sourceSql,
         sourceAlias,
@@ -66,4 +72,14 @@ async function bindClause(c: MergeStatement['clauses'][number], bind: (sql: stri
     return { when: 'not_matched', ...condition, action: { kind: 'insert', valuesSql, ...(action.columns !== undefined ? { columns: action.columns } : {}) } };
   }
   return { when: c.when, ...condition, action } as MergeClause;
+}
+
+/** A source written as a table name is qualified by its last part, as a name without alias is. */
+function sourceName(sourceSql: string): string | undefined {
+  try {
+    const parts = parseObjectName(sourceSql);
+    return parts.length === 2 && /^(delta|parquet)$/i.test(parts[0] ?? '') ? undefined : parts.at(-1);
+  } catch {
+    return undefined;
+  }
 }

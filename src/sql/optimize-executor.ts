@@ -1,10 +1,10 @@
 import type { Session } from '../engine/index.js';
-import type { TableContext } from '../table/context.js';
+import type { SqlEnv } from './sql-env.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { FileSizeMetrics, OptimizeMetrics } from '../table/maintenance/optimize.js';
 import type { OptimizeStatement } from './parse/write-statements.js';
 import { sqlBigint, sqlString } from './sql-text.js';
-import { tablePath } from './write-target.js';
+import { resolveTableLocation } from './resolve-table.js';
 import type { WriteSummary } from './write-target.js';
 
 /**
@@ -13,9 +13,9 @@ import type { WriteSummary } from './write-target.js';
  * filesAdded / filesRemoved {min, max, avg, totalFiles, totalSize}, partitionsOptimized,
  * numBatches, totalConsideredFiles, totalFilesSkipped, deletionVectorStats).
  */
-export async function executeOptimize(ctx: TableContext, session: Session, s: OptimizeStatement): Promise<WriteSummary> {
-  const path = tablePath(s.target, 'OPTIMIZE');
-  const table = DeltaTable.open(ctx, path);
+export async function executeOptimize(env: SqlEnv, session: Session, s: OptimizeStatement): Promise<WriteSummary> {
+  const { location: path } = await resolveTableLocation(env, s.target, 'OPTIMIZE');
+  const table = DeltaTable.open(env.ctx, path);
   const { metrics } = await table.optimize(
     {
       ...(s.whereSql !== undefined ? { where: { sql: s.whereSql } } : {}),

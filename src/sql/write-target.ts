@@ -1,4 +1,3 @@
-import { LochError } from '../core/errors.js';
 import type { StructField } from '../expr/types.js';
 import type { ColumnDef, TableRef } from './parse/write-statements.js';
 import { sqlBigint } from './sql-text.js';
@@ -7,13 +6,6 @@ import { sqlBigint } from './sql-text.js';
 export interface WriteSummary {
   /** SELECT text producing the result row(s). */
   readonly resultSql: string;
-}
-
-/** Path references only until the catalog exists (names arrive with the metastore). */
-export function tablePath(ref: TableRef, what: string): string {
-  if (ref.kind === 'path' && ref.format === 'delta') return ref.path;
-  if (ref.kind === 'path') throw new LochError('INVALID_ARGUMENT', `sql: ${what} needs a Delta table (delta.\`<path>\`), not ${ref.format}.\`${ref.path}\``);
-  throw new LochError('NOT_IMPLEMENTED', `sql: ${what}: table names (${ref.parts.join('.')}) need the catalog, which is not built yet; use delta.\`<path>\``);
 }
 
 /** The result of a statement that returns no rows. */
@@ -31,3 +23,16 @@ export function toField(c: ColumnDef): StructField {
   return { name: c.name, type: c.type, nullable: c.nullable, physicalName: c.name, ...(c.comment !== undefined ? { metadata: { comment: c.comment } } : {}) };
 }
 
+
+/** The one row of an INSERT or CREATE TABLE AS SELECT, as on Databricks. */
+export function insertedRows(rows: number): string {
+  return `SELECT ${sqlBigint(rows)} AS num_affected_rows, ${sqlBigint(rows)} AS num_inserted_rows`;
+}
+
+/**
+ * A table named without an alias is qualified by its last name part (`t.id` for main.default.t),
+ * as in Spark; a path has no such name.
+ */
+export function nameAlias(target: TableRef): string | undefined {
+  return target.kind === 'name' ? target.parts[target.parts.length - 1] : undefined;
+}

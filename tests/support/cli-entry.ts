@@ -1,4 +1,4 @@
-// Runs the CLI from source, so CLI tests do not depend on a build.
+// Runs the CLI from source, for tests when dist/ is older than the sources (see lochArgv in pty.ts).
 import { main } from '../../src/cli/main.js';
 
 process.exitCode = await main(process.argv.slice(2));

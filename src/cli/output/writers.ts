@@ -1,11 +1,12 @@
 import { toJsonValue, toText } from './render-value.js';
+import { TableWriter, type TableLimits } from './table-writer.js';
 
 export interface ResultColumn {
   readonly name: string;
   readonly type: string;
 }
 
-/** Streams a result into a sink; only the `table` writer buffers, and only a bounded sample. */
+/** Streams a result into a sink; only the `table` writer buffers, and only the rows it shows. */
 export interface ResultWriter {
   begin(columns: readonly ResultColumn[]): void;
   rows(rows: readonly (readonly unknown[])[]): void;
@@ -14,10 +15,16 @@ export interface ResultWriter {
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
-export function createWriter(format: OutputFormat, write: (text: string) => void): ResultWriter {
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
+
+/** Defaults of the table box: 40 rows (like DuckDB), 120 characters wide. */
+export const DEFAULT_LIMITS: TableLimits = { maxRows: 40, maxWidth: 120 };
+
+/** A writer of `format`; JSON and CSV print every row and every value in full. */
+export function createWriter(format: OutputFormat, write: (text: string) => void, limits: TableLimits = DEFAULT_LIMITS): ResultWriter {
   if (format === 'json') return new JsonWriter(write);
   if (format === 'csv') return new CsvWriter(write);
-  return new TableWriter(write);
+  return new TableWriter(write, limits);
 }
 
 class JsonWriter implements ResultWriter {
@@ -56,75 +63,4 @@ class CsvWriter implements ResultWriter {
 
 function csvField(text: string): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-const SAMPLE = 20;
-
-/** DuckDB-shell-like box; long results show the first and last rows and the total count. */
-class TableWriter implements ResultWriter {
-  private columns: readonly ResultColumn[] = [];
-  private head: string[][] = [];
-  private tail: string[][] = [];
-  private total = 0;
-  private numeric: boolean[] = [];
-  constructor(private readonly write: (text: string) => void) {}
-
-  begin(columns: readonly ResultColumn[]): void {
-    this.columns = columns;
-    this.numeric = columns.map((c) => /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|U\w*INT|FLOAT|DOUBLE|DECIMAL)/.test(c.type));
-  }
-
-  rows(rows: readonly (readonly unknown[])[]): void {
-    for (const row of rows) {
-      const cells = row.map((v) => truncate(toText(v)));
-      this.total += 1;
-      if (this.head.length < SAMPLE) this.head.push(cells);
-      else {
-        this.tail.push(cells);
-        if (this.tail.length > SAMPLE) this.tail.shift();
-      }
-    }
-  }
-
-  end(): void {
-    const header = this.columns.map((c) => c.name);
-    const types = this.columns.map((c) => c.type.toLowerCase());
-    const body = [...this.head, ...this.tail];
-    const widths = header.map((h, i) => Math.max(width(h), width(types[i] ?? ''), ...body.map((r) => width(r[i] ?? '')), 1));
-    const line = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}\n`;
-    let out = line('┌', '┬', '┐');
-    out += `│${header.map((h, i) => ` ${center(h, widths[i] ?? 1)} `).join('│')}│\n`;
-    out += `│${types.map((t, i) => ` ${center(t, widths[i] ?? 1)} `).join('│')}│\n`;
-    out += line('├', '┼', '┤');
-    const renderRow = (r: string[]) => `│${r.map((c, i) => ` ${this.numeric[i] ? padStart(c, widths[i] ?? 1) : padEnd(c, widths[i] ?? 1)} `).join('│')}│\n`;
-    for (const r of this.head) out += renderRow(r);
-    if (this.total > this.head.length + this.tail.length) out += `│${widths.map((w) => ` ${center('·', w)} `).join('│')}│\n`;
-    for (const r of this.tail) out += renderRow(r);
-    out += line('└', '┴', '┘');
-    out += `${this.total} row${this.total === 1 ? '' : 's'}\n`;
-    this.write(out);
-  }
-}
-
-function truncate(text: string): string {
-  const oneLine = text.replace(/\n/g, '\\n');
-  return oneLine.length > 80 ? `${oneLine.slice(0, 77)}…` : oneLine;
-}
-
-function width(text: string): number {
-  return [...text].length;
-}
-
-function padEnd(text: string, w: number): string {
-  return text + ' '.repeat(Math.max(0, w - width(text)));
-}
-
-function padStart(text: string, w: number): string {
-  return ' '.repeat(Math.max(0, w - width(text))) + text;
-}
-
-function center(text: string, w: number): string {
-  const space = Math.max(0, w - width(text));
-  const left = Math.floor(space / 2);
-  return ' '.repeat(left) + text + ' '.repeat(space - left);
 }

@@ -72,9 +72,30 @@ export class DuckDbEngine {
   async session(): Promise<Session> {
     if (this.closed) throw new LochError('INVALID_ARGUMENT', 'engine: the DuckDB engine is closed');
     const connection = await this.instance.connect();
+    // Progress is measured (for `progress()`) but never drawn by DuckDB; both settings are per connection.
+    try {
+      await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    } catch (error) {
+      connection.closeSync();
+      throw duckDbError(error, 'INTERNAL', 'engine');
+    }
     const session = new Session(connection, this.ids, (s) => this.sessions.delete(s), this.describeCache);
     this.sessions.add(session);
     return session;
+  }
+
+  /**
+   * How far the statements running now have come, 0–100: the largest of DuckDB's estimates over
+   * the open sessions, or undefined when nothing running reports progress (DuckDB gives none for
+   * some plans, e.g. over `range()`). Safe to call while statements run; for progress displays.
+   */
+  progress(): number | undefined {
+    let best: number | undefined;
+    for (const session of this.sessions) {
+      const p = session.progress();
+      if (p !== undefined && (best === undefined || p > best)) best = p;
+    }
+    return best;
   }
 
   /** Closes every open session and the database. Idempotent. */

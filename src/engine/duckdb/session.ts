@@ -130,6 +130,13 @@ export class Session {
     return registerScan(this.scanContext(), spec);
   }
 
+  /** DuckDB's estimate (0–100) of the statement running on this session, or undefined when none reports one. */
+  progress(): number | undefined {
+    if (this.closed) return undefined;
+    const percentage = this.connection.progress.percentage;
+    return percentage >= 0 ? percentage : undefined;
+  }
+
   /** Closes the connection; open results end with an error. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -13,6 +13,9 @@ describe('classifyStatement', () => {
     ['DESCRIBE DETAIL delta.`path`', 'DESCRIBE DETAIL delta.`s3://b/t`', { kind: 'describe_detail', path: 's3://b/t' }],
     ['DESCRIBE DETAIL string path', "describe detail '/p';;", { kind: 'describe_detail', path: '/p' }],
     ['DESCRIBE DETAIL dollar-quoted path', 'describe detail $$/p$$', { kind: 'describe_detail', path: '/p' }],
+    ['HISTORY of a table name', 'DESCRIBE HISTORY my_table', { kind: 'describe_history', name: ['my_table'] }],
+    ['HISTORY of a three-part name with LIMIT', 'DESCRIBE HISTORY Main.`my sch`."T""x" LIMIT 2', { kind: 'describe_history', name: ['Main', 'my sch', 'T"x'], limit: 2 }],
+    ['DETAIL of a two-part unicode name', 'DESC DETAIL s.tëst;', { kind: 'describe_detail', name: ['s', 'tëst'] }],
   ];
   it.each(cases)('%s', (_name, sql, expected) => {
     expect(classifyStatement(sql)).toEqual(expected);
@@ -35,8 +38,10 @@ describe('classifyStatement', () => {
   });
 
   const errors: [string, string, string][] = [
-    ['HISTORY of a table name', 'DESCRIBE HISTORY my_table', "sql: DESCRIBE HISTORY expects delta.`<path>` or a '<path>' string at line 1 column 18"],
-    ['DETAIL of delta_scan', "DESCRIBE DETAIL delta_scan('/p')", "sql: DESCRIBE DETAIL expects delta.`<path>` or a '<path>' string at line 1 column 17"],
+    ['HISTORY of a number', 'DESCRIBE HISTORY 42', "sql: DESCRIBE HISTORY expects a table name, delta.`<path>` or a '<path>' string at line 1 column 18"],
+    ['DETAIL of delta_scan', "DESCRIBE DETAIL delta_scan('/p')", 'sql: unexpected ( in DESCRIBE DETAIL at line 1 column 27'],
+    ['four-part name', 'DESCRIBE DETAIL a.b.c.d', 'sql: DESCRIBE DETAIL expects a name of at most three parts (catalog.schema.table) at line 1 column 22'],
+    ['dangling dot', 'DESCRIBE DETAIL a.', "sql: DESCRIBE DETAIL expects a name part after '.' at line 1 column 19"],
     ['empty path', "DESCRIBE HISTORY ''", 'sql: DESCRIBE HISTORY expects a non-empty path at line 1 column 18'],
     ['empty delta path', 'DESCRIBE DETAIL delta.``', 'sql: DESCRIBE DETAIL expects a non-empty path at line 1 column 17'],
     ['LIMIT without a number', 'DESCRIBE HISTORY delta.`/p` LIMIT', 'sql: DESCRIBE HISTORY LIMIT expects an integer at line 1 column 34'],

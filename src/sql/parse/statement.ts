@@ -1,4 +1,5 @@
 import { tokenize } from './lexer.js';
+import type { Token } from './lexer.js';
 import { isPunct, isWord, TokenCursor } from './token-cursor.js';
 
 /**
@@ -6,16 +7,20 @@ import { isPunct, isWord, TokenCursor } from './token-cursor.js';
  * query passed to DuckDB (after the executor replaces its lake references).
  */
 export type Statement =
-  | { readonly kind: 'describe_history'; readonly path: string; readonly limit?: number }
-  | { readonly kind: 'describe_detail'; readonly path: string }
+  | ({ readonly kind: 'describe_history'; readonly limit?: number } & DescribedTable)
+  | ({ readonly kind: 'describe_detail' } & DescribedTable)
   | { readonly kind: 'query'; readonly sql: string };
+
+/** The table a DESCRIBE names: a path, or a 1–3 part name (parts unquoted, case kept). */
+export type DescribedTable = { readonly path: string; readonly name?: never } | { readonly name: readonly string[]; readonly path?: never };
 
 /**
  * Classifies ONE statement (trailing semicolons allowed). Recognised, case-insensitively and
  * with any whitespace/comments between words:
  *   { DESCRIBE | DESC } HISTORY <ref> [LIMIT n]   → describe_history
  *   { DESCRIBE | DESC } DETAIL <ref>              → describe_detail
- * where <ref> is delta.`<path>` or a '<path>' string. `DESCRIBE history` with nothing after it
+ * where <ref> is delta.`<path>`, a '<path>' string or a table name of 1–3 parts (quoted with
+ * backticks or double quotes where needed). `DESCRIBE history` with nothing after it
  * describes a table named history and is a query, as is everything else (returned unchanged).
  * A malformed DESCRIBE HISTORY/DETAIL throws LochError INVALID_ARGUMENT with line and column.
  */
@@ -36,26 +41,26 @@ export function classifyStatement(sql: string): Statement {
 function readDescribeHistory(cursor: TokenCursor): Statement {
   cursor.next();
   cursor.next();
-  const path = readPathRef(cursor, 'DESCRIBE HISTORY');
+  const table = readTableRef(cursor, 'DESCRIBE HISTORY');
   let limit: number | undefined;
   if (isWord(cursor.peek(), 'limit')) {
     cursor.next();
     limit = cursor.readNonNegativeInteger('DESCRIBE HISTORY LIMIT');
   }
   expectEnd(cursor, 'DESCRIBE HISTORY');
-  return limit === undefined ? { kind: 'describe_history', path } : { kind: 'describe_history', path, limit };
+  return limit === undefined ? { kind: 'describe_history', ...table } : { kind: 'describe_history', ...table, limit };
 }
 
 function readDescribeDetail(cursor: TokenCursor): Statement {
   cursor.next();
   cursor.next();
-  const path = readPathRef(cursor, 'DESCRIBE DETAIL');
+  const table = readTableRef(cursor, 'DESCRIBE DETAIL');
   expectEnd(cursor, 'DESCRIBE DETAIL');
-  return { kind: 'describe_detail', path };
+  return { kind: 'describe_detail', ...table };
 }
 
-/** delta.`path` or 'path' */
-function readPathRef(cursor: TokenCursor, what: string): string {
+/** delta.`path`, 'path' or a dotted name */
+function readTableRef(cursor: TokenCursor, what: string): DescribedTable {
   const token = cursor.peek();
   let path: string | undefined;
   if (isWord(token, 'delta') && isPunct(cursor.peek(1), '.') && cursor.peek(2)?.kind === 'backtick_ident') {
@@ -65,11 +70,30 @@ function readPathRef(cursor: TokenCursor, what: string): string {
     cursor.next();
   } else if (token?.kind === 'string') {
     path = cursor.readString(what);
+  } else if (isNamePart(token)) {
+    return { name: readName(cursor, what) };
   } else {
-    cursor.fail(`${what} expects delta.\`<path>\` or a '<path>' string`);
+    cursor.fail(`${what} expects a table name, delta.\`<path>\` or a '<path>' string`);
   }
   if (path === undefined || path === '') cursor.fail(`${what} expects a non-empty path`, token);
-  return path;
+  return { path };
+}
+
+function isNamePart(token: Token | undefined): token is Token {
+  return token?.kind === 'word' || ((token?.kind === 'quoted_ident' || token?.kind === 'backtick_ident') && token.value !== '');
+}
+
+/** name [. name [. name]] */
+function readName(cursor: TokenCursor, what: string): string[] {
+  const parts: string[] = [];
+  for (;;) {
+    const token = cursor.next() as Token;
+    parts.push(token.kind === 'word' ? token.text : (token.value ?? ''));
+    if (!isPunct(cursor.peek(), '.')) return parts;
+    if (parts.length === 3) cursor.fail(`${what} expects a name of at most three parts (catalog.schema.table)`);
+    cursor.next();
+    if (!isNamePart(cursor.peek())) cursor.fail(`${what} expects a name part after '.'`);
+  }
 }
 
 function expectEnd(cursor: TokenCursor, what: string): void {

@@ -1,0 +1,85 @@
+/** The dot commands and what they do, shared by --help and the shell's .help. */
+export const DOT_COMMANDS: readonly (readonly [string, string])[] = [
+  ['.help', 'show this list'],
+  ['.quit, .exit', 'leave the shell'],
+  ['.format table|json|csv', 'output format (.mode is the same)'],
+  ['.timer on|off', 'print "Run Time: 0.123 s" after each statement'],
+  ['.maxrows N', 'rows a table shows (first and last halves; 0: all; default 40)'],
+  ['.maxwidth N', 'width of a table in characters (0: the terminal width)'],
+  ['.tables [pattern]', 'tables and views of the current schema (pattern: * and ?, or % and _)'],
+  ['.schemas', 'schemas of the current catalog'],
+  ['.catalogs', 'catalogs'],
+  ['.volumes', 'volumes of the current schema'],
+  ['.use <catalog>[.<schema>]', 'change the current catalog and schema (runs USE)'],
+  ['.read <file>', 'run the statements of a SQL file'],
+];
+
+/** The dot commands as indented help lines. */
+export function dotHelpLines(): string {
+  return DOT_COMMANDS.map(([name, text]) => `    ${name.padEnd(28)}${text}`).join('\n') + '\n';
+}
+
+/** `loch --help`: every command and option. */
+export const HELP = `loch — a lakehouse for TypeScript and Node.js
+
+Usage:
+  loch                              open the SQL shell (same as: loch sql)
+  loch sql "<statements>"           run SQL; several statements separated by ';' run in order
+  loch import <file> <table>        load a CSV, JSON/NDJSON or Parquet file into a table
+  loch volume put <local file> </Volumes/c/s/v/path>
+                                    upload a file (a path ending in '/' is a folder: the
+                                    file keeps its name)
+  loch volume get </Volumes/c/s/v/path> <local file | ->
+                                    download a file ('-' writes it to standard output)
+  loch volume ls </Volumes/c/s/v[/folder]>
+                                    list a volume folder (path, name, size, modification_time)
+  loch volume rm </Volumes/c/s/v/path> [-r | --recursive]
+                                    delete a file; -r deletes a folder and everything in it
+
+Options (before or after the command):
+  --warehouse, -w <dir | s3://bucket/prefix>
+                      the warehouse (env LOCH_WAREHOUSE; default ./lakehouse)
+  --metastore <postgres://user@host/db>
+                      a shared PostgreSQL metastore (env LOCH_METASTORE; default: SQLite
+                      inside the warehouse's local state)
+  --format, -f table|json|csv
+                      output format (default table)
+  --debug             print stack traces of errors
+  --help, -h / --version, -v
+  --                  ends the options (for file names starting with '-')
+
+Import options:
+  --mode append|overwrite
+                      append (default): a new table is created from the file (CREATE TABLE …
+                      AS SELECT); an existing one gets the rows appended BY NAME (columns are
+                      matched by name: missing ones are NULL, ones the table lacks are an
+                      error). overwrite: the table is replaced
+                      by the file's contents and columns (CREATE OR REPLACE TABLE … AS SELECT;
+                      its history stays for time travel).
+  --file-format csv|json|parquet
+                      the file's format when its extension does not say (.csv .tsv .json
+                      .ndjson .jsonl .parquet)
+  --option, -o key=value
+                      a reader option, repeatable (read_csv / read_json / read_parquet), e.g.
+                      --option delim=';' --option header=false
+  Table names are table, schema.table or catalog.schema.table (default main.default);
+  quote a part holding quotes or other special characters in backticks: main.default.\`it's\`.
+
+The shell:
+  Statements end with ';' and may span lines. Tab completes keywords, catalog, schema, table
+  and volume names (after a dot: main.def<TAB>) and dot commands. History is kept in
+  ~/.loch_history. Ctrl-C stops showing a result (a statement still running is waited
+  for, its result dropped) or clears the line; Ctrl-C twice on an empty line or Ctrl-D leaves. With standard input not a terminal, statements are read from it
+  and run in order (no prompts); the exit status is 1 when any failed.
+  Dot commands:
+${dotHelpLines()}
+Progress: imports, OPTIMIZE, VACUUM, COPY INTO and statements running longer than half a second
+show a progress line on standard error when it is a terminal (never when piped).
+
+Delta tables by path:  delta.\`/path\` [VERSION AS OF n | TIMESTAMP AS OF '<iso>'],
+  delta_scan('/path' [, version => n] [, timestamp => '<iso>']),
+  table_changes('/path', start [, end]), DESCRIBE HISTORY delta.\`/path\`, DESCRIBE DETAIL delta.\`/path\`
+
+Exit status: 0 success, 1 an error (one line on standard error, starting with its code).
+`;
+

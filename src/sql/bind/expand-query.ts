@@ -1,0 +1,133 @@
+import type { TableInfo } from '../../catalog/catalog-types.js';
+import { LochError, isLochError } from '../../core/errors.js';
+import type { Session } from '../../engine/index.js';
+import { isTrivia, replaceSpans, tokenize } from '../parse/index.js';
+import type { SpanReplacement } from '../parse/index.js';
+import { tableNotFound } from '../resolve-table.js';
+import { SessionState, formatName, resolveName } from '../sql-env.js';
+import type { SqlEnv } from '../sql-env.js';
+import { sqlIdent } from '../sql-text.js';
+import { duckdbHasRelation } from './duckdb-objects.js';
+import { findRelations } from './find-relations.js';
+import type { FunctionRelation, TableRelation } from './find-relations.js';
+import { FILE_FUNCTIONS, dialect, fileCall, informationSchema } from './hooks.js';
+import { PLACEHOLDER_PREFIX, prepareText } from './prepare-text.js';
+import type { NameTimeTravel, RefRegistry } from './prepare-text.js';
+
+/** Views inside views deeper than this are refused (a cycle is caught earlier, by name). */
+export const MAX_VIEW_DEPTH = 16;
+
+/** What expanding one query needs; `views` is the chain of views being expanded (outermost first). */
+export interface ExpandContext {
+  readonly env: SqlEnv;
+  readonly session: Session;
+  readonly registry: RefRegistry;
+  readonly views: readonly string[];
+}
+
+/**
+ * Rewrites a query so that DuckDB can run it once the registry's placeholders are bound: lake
+ * references and catalog tables become placeholders (a table without an alias keeps its last name
+ * part as alias, so `t.col` still works), views become their own text, expanded the same way in
+ * their own catalog and schema, `information_schema` views and file functions become what the
+ * catalog and volumes provide. Names DuckDB itself knows (its catalogs, pg_catalog, tables of
+ * DuckDB-only statements) and CTE names are left alone; anything else is NOT_FOUND.
+ * Text DuckDB cannot parse as a SELECT keeps its names; only its lake references are bound.
+ */
+export async function expandQuery(x: ExpandContext, sql: string, state: SessionState): Promise<string> {
+  const explain = explainPrefix(sql);
+  if (explain > 0) return sql.slice(0, explain) + (await expandQuery(x, sql.slice(explain), state));
+  const prepared = prepareText(dialect(sql), x.registry);
+  const relations = await findRelations(x.session, prepared.text);
+  if (relations === undefined) {
+    if (prepared.travels.size > 0) throw new LochError('INVALID_ARGUMENT', 'sql: VERSION AS OF / TIMESTAMP AS OF after a table name needs a query DuckDB can parse; check the syntax');
+    if (x.views.length > 0) throw new LochError('INVALID_ARGUMENT', `sql: view ${x.views.at(-1)}: its text is not a query DuckDB can parse`);
+    return prepared.text;
+  }
+  const replacements: SpanReplacement[] = [];
+  const used = new Set<number>();
+  for (const relation of relations) {
+    const travel = relation.kind === 'table' ? prepared.travels.get(relation.end) : undefined;
+    if (travel !== undefined) used.add(relation.end);
+    const text = relation.kind === 'table' ? await expandTable(x, relation, travel, state) : await expandFunction(x, relation, prepared.text);
+    if (text !== undefined) replacements.push({ start: relation.start, end: relation.end, text });
+    else if (travel !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: VERSION AS OF / TIMESTAMP AS OF applies to Delta tables, not to ${relation.kind === 'table' ? relation.parts.join('.') : relation.name}`);
+  }
+  if ([...prepared.travels.keys()].some((k) => !used.has(k))) throw new LochError('INVALID_ARGUMENT', 'sql: VERSION AS OF / TIMESTAMP AS OF must follow a table name');
+  return replaceSpans(prepared.text, replacements);
+}
+
+/** Where the statement after `EXPLAIN [ANALYZE]` starts (0 when there is none). */
+function explainPrefix(sql: string): number {
+  if (!/^\s*explain\b/i.test(sql)) return 0;
+  let tokens;
+  try {
+    tokens = tokenize(sql).filter((t) => !isTrivia(t));
+  } catch {
+    return 0;
+  }
+  let i = 1;
+  if (tokens[i]?.kind === 'word' && tokens[i]?.text.toLowerCase() === 'analyze') i++;
+  return tokens[i]?.start ?? 0;
+}
+
+async function expandFunction(x: ExpandContext, relation: FunctionRelation, text: string): Promise<string | undefined> {
+  if (!FILE_FUNCTIONS.has(relation.name)) return undefined;
+  const rewrite = await fileCall(x.env, { name: relation.name, text: text.slice(relation.start, relation.end) });
+  if (rewrite === undefined) return undefined;
+  x.registry.releases.push(() => rewrite.release());
+  return rewrite.sql;
+}
+
+/** The text for one table name; undefined leaves it (a placeholder, a DuckDB object). */
+async function expandTable(x: ExpandContext, relation: TableRelation, travel: NameTimeTravel | undefined, state: SessionState): Promise<string | undefined> {
+  const parts = relation.parts;
+  const last = parts[parts.length - 1] as string;
+  const alias = relation.alias === undefined ? ` AS ${sqlIdent(last)}` : '';
+  if (parts.length === 1 && last.startsWith(PLACEHOLDER_PREFIX)) return undefined;
+  const lower = parts.map((p) => p.toLowerCase());
+  if (lower.length >= 2 && lower[lower.length - 2] === 'information_schema' && travel === undefined) {
+    const catalog = lower.length === 3 ? (lower[0] as string) : state.catalog;
+    return (await informationSchema(x.env, catalog, last.toLowerCase())) + alias;
+  }
+  if (lower.length === 2 && lower[0] === 'delta' && /[/:\\]/.test(last)) {
+    return x.registry.add({ kind: 'delta', path: last, ...travel, start: 0, end: 0 }) + alias;
+  }
+  const info = await lookup(x, parts, state);
+  if (info === undefined) return undefined;
+  if (info.tableType !== 'VIEW') {
+    return x.registry.add({ kind: 'delta', path: info.location ?? '', ...travel, start: 0, end: 0 }) + alias;
+  }
+  if (travel !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: view ${formatName(info)}: VERSION AS OF / TIMESTAMP AS OF applies to tables, not views`);
+  return `(${await expandView(x, info)}\n)${alias}`;
+}
+
+/** The catalog entry for a name; undefined for a DuckDB object; NOT_FOUND otherwise. */
+async function lookup(x: ExpandContext, parts: readonly string[], state: SessionState): Promise<TableInfo | undefined> {
+  const name = resolveName(state, parts);
+  let failure: unknown = tableNotFound(name);
+  try {
+    const info = await x.env.catalog.findTable(name);
+    if (info !== undefined) return info;
+  } catch (error) {
+    // An invalid catalog name (a space, a slash) may still be a DuckDB table's name.
+    if (!isLochError(error, 'INVALID_ARGUMENT')) throw error;
+    failure = error;
+  }
+  if (await duckdbHasRelation(x.session, parts)) return undefined;
+  throw failure;
+}
+
+async function expandView(x: ExpandContext, info: TableInfo): Promise<string> {
+  const full = formatName(info);
+  if (x.views.includes(full)) throw new LochError('INVALID_ARGUMENT', `sql: view ${full} refers to itself through ${[...x.views, full].join(' → ')} (RECURSIVE_VIEW)`, { context: { view: full } });
+  if (x.views.length >= MAX_VIEW_DEPTH) throw new LochError('INVALID_ARGUMENT', `sql: view ${full}: views nest deeper than ${MAX_VIEW_DEPTH} levels`, { context: { view: full } });
+  const state = new SessionState();
+  state.catalog = info.viewContext?.catalog ?? info.catalog;
+  state.schema = info.viewContext?.schema ?? info.schema;
+  return expandQuery({ ...x, views: [...x.views, full] }, withoutClosingSemicolons(info.viewText ?? ''), state);
+}
+
+function withoutClosingSemicolons(text: string): string {
+  return text.replace(/[\s;]+$/, '');
+}
