@@ -89,6 +89,22 @@ describe('the loch shell', () => {
     expect(history.some((l) => l.startsWith('.'))).toBe(false);
   });
 
+  it('under a terminal: a pasted multi-line script and text typed ahead while a statement runs stay intact', async () => {
+    const pty = spawnPty(['--warehouse', wh], { cwd: dir });
+    await pty.waitFor('loch> ');
+    const mark = pty.output().length;
+    // The whole paste arrives at once; later lines are in readline's buffer while earlier
+    // statements run, and `.quit` is typed before the last result is printed.
+    await pty.paste(['SELECT id, name', '  FROM main.sales.customers AS c', '  WHERE c.id = 1', ';', 'SELECT 42 AS answer;', "SELECT 'x' AS y", ';', ''].join('\n'));
+    await pty.type('.quit\n');
+    expect(await pty.exit()).toBe(0);
+    const out = pty.output().slice(mark);
+    expect(out).toMatch(/│\s+1 │ c1\s+│/);
+    expect(out).toMatch(/│\s+42 │/);
+    expect(out).toMatch(/│ x\s+│/);
+    expect(out).not.toMatch(/[A-Z_]+: /);
+  });
+
   it('under a terminal: Ctrl-C clears the line, stops a long result, and twice on an empty line leaves', async () => {
     const pty = spawnPty(['--warehouse', wh], { cwd: dir });
     await pty.waitFor('loch> ');

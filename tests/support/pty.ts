@@ -70,6 +70,8 @@ export function stripAnsi(text: string): string {
 export interface PtySession {
   /** Types text (each character with a short pause, as a person would). */
   type(text: string): Promise<void>;
+  /** Sends text at once, as a terminal does when the user pastes it. */
+  paste(text: string): Promise<void>;
   /** Waits until the stripped output after `from` (default: everything) matches; returns that output. */
   waitFor(pattern: string | RegExp, options?: { timeoutMs?: number; from?: number }): Promise<string>;
   /** Everything printed so far, escape sequences removed. */
@@ -102,6 +104,9 @@ export function spawnPty(args: readonly string[], options: { cwd: string; env?: 
   });
   const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   return {
+    async paste(text) {
+      child.stdin.write(text);
+    },
     async type(text) {
       for (const ch of text) {
         child.stdin.write(ch);

@@ -75,7 +75,7 @@ async function terminal(loch: Loch, session: ShellSession, options: ShellOptions
   term.out(`${options.version} — warehouse ${loch.warehouse}\nEnter SQL statements ending with ';'. .help for help, .quit or Ctrl-D to leave.\n`);
   handleCtrlC(rl, session, term);
   rl.setPrompt(PROMPT);
-  rl.prompt();
+  rl.prompt(true);
   let quit = false;
   for await (const line of rl) {
     const fed = await session.feed(line);
@@ -83,7 +83,9 @@ async function terminal(loch: Loch, session: ShellSession, options: ShellOptions
     if (quit) break;
     foldHistory(rl, fed.ran, fed.lines);
     rl.setPrompt(session.buffer === '' ? PROMPT : CONTINUATION);
-    rl.prompt();
+    // Text typed or pasted while the statement ran is already in the line: keep the cursor at
+    // its end, or further keystrokes would land at the start of the line.
+    rl.prompt(true);
   }
   rl.close();
   // Ctrl-D leaves the cursor after the prompt.
@@ -118,7 +120,7 @@ function handleCtrlC(rl: Interface, session: ShellSession, term: Terminal): void
       term.out('^C\n');
     }
     rl.setPrompt(PROMPT);
-    rl.prompt();
+    rl.prompt(true);
   });
 }
 
