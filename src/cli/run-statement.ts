@@ -24,15 +24,14 @@ export type RunOutcome = 'done' | 'interrupted';
 /**
  * Runs one statement and prints its result. Failures throw (the caller reports them). When the
  * signal aborts while rows are read, reading stops and the result is closed; while the statement
- * itself still runs (a write cannot be stopped half-way), the user is told and the statement is
- * awaited, its result discarded.
+ * itself still runs, DuckDB is asked to stop it (a write then commits nothing).
  */
 export async function runStatement(loch: Loch, sql: string, options: ShowOptions): Promise<RunOutcome> {
   const now = options.now ?? Date.now;
   const started = now();
   options.progress.start(statementLabel(sql), isSlowStatement(sql) ? 0 : undefined);
   try {
-    const result = await awaitStatement(loch.sql(sql), options);
+    const result = await awaitStatement(loch, loch.sql(sql), options);
     if (result === undefined) return 'interrupted';
     const outcome = await printRows(result, options);
     if (outcome === 'done' && options.timer) options.out(`Run Time: ${((now() - started) / 1000).toFixed(3)} s\n`);
@@ -43,16 +42,23 @@ export async function runStatement(loch: Loch, sql: string, options: ShowOptions
 }
 
 /** The statement's result, or undefined when it was interrupted (the result is then closed). */
-async function awaitStatement(pending: Promise<StatementResult>, options: ShowOptions): Promise<StatementResult | undefined> {
+async function awaitStatement(loch: Loch, pending: Promise<StatementResult>, options: ShowOptions): Promise<StatementResult | undefined> {
   const signal = options.signal;
   if (signal === undefined) return pending;
   const onAbort = (): void => {
     options.progress.stop();
-    options.err('loch: the statement cannot be interrupted while it runs; waiting for it to finish, its result will not be shown\n');
+    loch.interrupt();
   };
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const result = await pending;
+    let result: StatementResult;
+    try {
+      result = await pending;
+    } catch (error) {
+      // The interruption itself surfaces as a failed statement; it is not an error to report.
+      if (signal.aborted) return undefined;
+      throw error;
+    }
     if (!signal.aborted) return result;
     await result.close();
     return undefined;

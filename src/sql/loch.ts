@@ -154,6 +154,14 @@ export class Loch implements LochSession {
     return this.ctx.engine.progress();
   }
 
+  /**
+   * Stops the statements running now (the shell's Ctrl-C): they fail with SQL_ERROR. A write
+   * stopped this way commits nothing; its table stays at its last version.
+   */
+  interrupt(): void {
+    this.ctx.engine.interrupt();
+  }
+
   async close(): Promise<void> {
     try {
       await this.ctx.engine.close();

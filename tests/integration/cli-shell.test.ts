@@ -120,6 +120,15 @@ describe('the loch shell', () => {
     await pty.type('\x03');
     await pty.waitFor('Interrupted', { from: mark });
     await pty.waitFor('loch> ', { from: mark });
+    // A statement still executing (an aggregate over 10^11 rows would take minutes) is stopped too.
+    mark = pty.output().length;
+    await pty.type('SELECT sum(range) AS s FROM range(100000000000);\r');
+    await new Promise((r) => setTimeout(r, 1500));
+    const interruptedAt = Date.now();
+    await pty.type('\x03');
+    await pty.waitFor(/Interrupted[\s\S]*loch> /, { from: mark, timeoutMs: 10_000 });
+    expect(Date.now() - interruptedAt).toBeLessThan(10_000);
+    expect(pty.output().slice(mark)).not.toMatch(/[A-Z_]+: /);
     mark = pty.output().length;
     await pty.type('\x03');
     await pty.waitFor('Ctrl-C again', { from: mark });

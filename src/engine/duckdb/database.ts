@@ -89,6 +89,15 @@ export class DuckDbEngine {
    * the open sessions, or undefined when nothing running reports progress (DuckDB gives none for
    * some plans, e.g. over `range()`). Safe to call while statements run; for progress displays.
    */
+  /**
+   * Asks DuckDB to stop every statement running on the open sessions; each fails with SQL_ERROR
+   * "Interrupted". Safe for writes: a Loch commit is one put-if-absent after DuckDB is done, so
+   * an interrupted write leaves the table at its last version.
+   */
+  interrupt(): void {
+    for (const session of this.sessions) session.interrupt();
+  }
+
   progress(): number | undefined {
     let best: number | undefined;
     for (const session of this.sessions) {

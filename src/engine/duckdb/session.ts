@@ -130,6 +130,11 @@ export class Session {
     return registerScan(this.scanContext(), spec);
   }
 
+  /** Stops the statement running on this session, if any (it fails with "Interrupted"). */
+  interrupt(): void {
+    if (!this.closed) this.connection.interrupt();
+  }
+
   /** DuckDB's estimate (0–100) of the statement running on this session, or undefined when none reports one. */
   progress(): number | undefined {
     if (this.closed) return undefined;
