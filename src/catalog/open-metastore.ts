@@ -4,7 +4,6 @@ import type { Clock, IdSource } from '../core/index.js';
 import { MemoryMetastore } from './memory/memory-metastore.js';
 import type { Metastore } from './metastore.js';
 import { isPostgresUrl } from './postgres/pg-config.js';
-import { PostgresMetastore } from './postgres/postgres-metastore.js';
 import { SqliteMetastore } from './sqlite/sqlite-metastore.js';
 
 export interface OpenMetastoreOptions {
@@ -28,7 +27,11 @@ export interface OpenMetastoreOptions {
 export async function openMetastore(options: OpenMetastoreOptions): Promise<Metastore> {
   const { url, clock, ids } = options;
   if (url === undefined) return new SqliteMetastore({ path: join(options.localDir, 'metastore.db'), clock, ids });
-  if (isPostgresUrl(url)) return PostgresMetastore.open({ url, clock, ids });
+  if (isPostgresUrl(url)) {
+    // `pg` loads only for a shared metastore: the embedded shell starts faster without it.
+    const { PostgresMetastore } = await import('./postgres/postgres-metastore.js');
+    return PostgresMetastore.open({ url, clock, ids });
+  }
   if (url === 'memory:') return new MemoryMetastore({ clock, ids });
   if (/\.(db|sqlite)$/i.test(url) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return new SqliteMetastore({ path: url, clock, ids });
   throw new LochError(
