@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine, type Session } from '../../src/engine/index.js';
+import { Loch } from '../../src/index.js';
 import { DIALECT_MACROS, rewriteDialect } from '../../src/sql/dialect/index.js';
+import { tempDir } from '../support/delta-fixture.js';
 
 /**
  * Databricks functions run through DuckDB with Loch's dialect macros and rewrites. Expected
@@ -156,6 +159,11 @@ const MISC: Case[] = [
   ['bround(25, -1)', 20, 'DB'],
   ['try_divide(3, 0)', null, 'DB'],
   ['signum(-5)', -1, 'DB'],
+  ['CAST(array(1, 2) AS ARRAY<STRING>)', ['1', '2'], 'DB (cast)'],
+  ["CAST(map('a', 1) AS MAP<STRING, BIGINT>)", [{ key: 'a', value: 1 }], 'DB (cast)'],
+  ["CAST('2024-01-02 03:04:05' AS TIMESTAMP_NTZ)", '2024-01-02T03:04:05.000000', 'DB (cast)'],
+  ["TIMESTAMP('2024-01-02 03:04:05')", '2024-01-02T03:04:05.000000Z', 'DB (timestamp function)'],
+  ["INT('42') + 1", 43, 'DB (int function)'],
 ];
 
 const AGGREGATES: Case[] = [
@@ -257,5 +265,35 @@ describe('Databricks functions on DuckDB (dialect macros and rewrites)', () => {
     await expect(one("date_format(now(), 'QQQ')")).rejects.toThrow(/date_format: Loch needs the format/);
     await expect(one("sha2('Spark', 512)")).rejects.toThrow(/sha2: Loch supports the bit lengths 0 and 256 only/);
     await expect(one('slice(array(1, 2), 0, 1)')).rejects.toThrow(/INVALID_INDEX_OF_ZERO/);
+  });
+});
+
+describe('Databricks functions through Loch.sql', () => {
+  let loch: Loch;
+  const rows = async (sql: string) => normalize(await (await loch.sql(sql)).all());
+  beforeAll(async () => {
+    loch = await Loch.open({ warehouse: join(await tempDir('loch-dialect-'), 'warehouse') });
+  });
+  afterAll(async () => {
+    await loch.close();
+  });
+
+  it('in queries, writes and views over Delta tables', async () => {
+    await rows('CREATE TABLE t (id INT, d DATE, tags ARRAY<STRING>, s STRING)');
+    await rows("INSERT INTO t VALUES (1, DATE '2024-01-31', array('a', 'b'), 'x-12'), (2, date_add('2024-02-01', 1), array('c'), NULL)");
+    expect(await rows("SELECT id, date_format(d, 'dd/MM/yyyy'), datediff(d, '2024-01-01'), regexp_extract(s, '(\\\\d+)') FROM t ORDER BY id")).toEqual([
+      [1, '31/01/2024', 30, '12'],
+      [2, '02/02/2024', 32, null],
+    ]);
+    expect(await rows('SELECT id, tag FROM t LATERAL VIEW explode(tags) e AS tag ORDER BY id, tag')).toEqual([[1, 'a'], [1, 'b'], [2, 'c']]);
+    expect(await rows('SELECT collect_list(s), size(collect_list(s)) FROM t')).toEqual([[['x-12'], 1]]);
+    expect(await rows("UPDATE t SET s = concat('y-', s) WHERE id = 1")).toEqual([[1]]);
+    expect(await rows("SELECT s FROM t WHERE s RLIKE '\\\\d'")).toEqual([['y-x-12']]);
+    // 2024-01-31 is a Wednesday: Spark's day 4.
+    expect(await rows('DELETE FROM t WHERE dayofweek(d) = 4')).toEqual([[1]]);
+    await rows('CREATE VIEW v AS SELECT id, explode(tags) FROM t');
+    const viewResult = await loch.sql('SELECT * FROM v');
+    expect(viewResult.columns.map((c) => c.name)).toEqual(['id', 'col']);
+    expect(normalize(await viewResult.all())).toEqual([[2, 'c']]);
   });
 });
