@@ -431,6 +431,9 @@ describe('through Loch.sql (statement dispatch, session state, information_schem
     expect(result.columns.map((c) => c.name)).toEqual(['col_name', 'data_type', 'comment']);
     expect(await result.all()).toEqual([['id', 'int', null], ['kind', 'string', null]]);
     await expect(a.sql('DESCRIBE nope')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/lake\.bronze\.nope/) });
+    // Databricks' session functions answer from the Loch session, not from DuckDB.
+    expect(await rows(a, 'SELECT current_catalog(), current_schema(), current_user()')).toEqual([['lake', 'bronze', 'alice']]);
+    expect(await rows(b, 'SELECT current_catalog(), current_database()')).toEqual([['main', 'default']]);
   });
 
   it('information_schema views are queryable relations, qualified or in the current catalog', async () => {

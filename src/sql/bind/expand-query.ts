@@ -12,6 +12,7 @@ import { findRelations } from './find-relations.js';
 import type { FunctionRelation, TableRelation } from './find-relations.js';
 import { FILE_FUNCTIONS, dialect, fileCall, informationSchema } from './hooks.js';
 import { PLACEHOLDER_PREFIX, prepareText } from './prepare-text.js';
+import { bindSessionFunctions } from './session-functions.js';
 import type { NameTimeTravel, RefRegistry } from './prepare-text.js';
 
 /** Views inside views deeper than this are refused (a cycle is caught earlier, by name). */
@@ -37,7 +38,7 @@ export interface ExpandContext {
 export async function expandQuery(x: ExpandContext, sql: string, state: SessionState): Promise<string> {
   const explain = explainPrefix(sql);
   if (explain > 0) return sql.slice(0, explain) + (await expandQuery(x, sql.slice(explain), state));
-  const prepared = prepareText(dialect(sql), x.registry);
+  const prepared = prepareText(bindSessionFunctions(dialect(sql), state, x.env.catalog.principal), x.registry);
   const relations = await findRelations(x.session, prepared.text);
   if (relations === undefined) {
     if (prepared.travels.size > 0) throw new LochError('INVALID_ARGUMENT', 'sql: VERSION AS OF / TIMESTAMP AS OF after a table name needs a query DuckDB can parse; check the syntax');
