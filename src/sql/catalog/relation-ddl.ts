@@ -1,7 +1,6 @@
 import type { ObjectName } from '../../catalog/catalog-types.js';
 import { LochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
-import type { Metadata } from '../../formats/delta/spec/actions.js';
 import { DeltaTable } from '../../table/delta-table.js';
 import type { CatalogStatement, CreateVolumeStatement } from '../parse/catalog-ast.js';
 import { formatName, resolveName, type SqlEnv } from '../sql-env.js';
@@ -91,13 +90,5 @@ async function commentOn(env: SqlEnv, session: Session, s: Extract<CatalogStatem
 
 /** One Delta commit changing metaData.description, recorded as Delta records COMMENT ON TABLE. */
 async function setDescription(env: SqlEnv, session: Session, location: string, comment: string | null): Promise<void> {
-  const transaction = await DeltaTable.open(env.ctx, location).begin(session);
-  const tx = transaction.tx;
-  const metadata = tx.currentMetadata;
-  if (metadata === undefined) throw new LochError('NOT_FOUND', `sql: COMMENT ON TABLE: ${location} has no Delta table metadata`);
-  const rest: Metadata = { ...metadata };
-  delete (rest as { description?: string }).description;
-  tx.setMetadata(comment === null ? rest : { ...rest, description: comment });
-  tx.operation = { name: 'SET TBLPROPERTIES', parameters: { properties: JSON.stringify({ comment: comment ?? '' }) }, metrics: {} };
-  await transaction.commit();
+  await DeltaTable.open(env.ctx, location).alter({ kind: 'set_comment', comment }, session);
 }

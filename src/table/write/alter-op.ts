@@ -28,7 +28,9 @@ export type Alteration =
   /** ALTER|CHANGE COLUMN … COMMENT / TYPE (type widening; needs delta.enableTypeWidening). */
   | { readonly kind: 'alter_column'; readonly path: readonly string[]; readonly comment?: string; readonly type?: DataType }
   /** CLUSTER BY (a, b); [] is CLUSTER BY NONE. */
-  | { readonly kind: 'cluster_by'; readonly columns: readonly string[] };
+  | { readonly kind: 'cluster_by'; readonly columns: readonly string[] }
+  /** COMMENT ON TABLE: the table's metaData.description; null removes it. */
+  | { readonly kind: 'set_comment'; readonly comment: string | null };
 
 /** Stages an alteration and names the operation (Spark's names: ADD CONSTRAINT, SET TBLPROPERTIES…). */
 export async function stageAlteration(tx: DeltaTransaction, session: Session, change: Alteration): Promise<void> {
@@ -95,6 +97,13 @@ export async function stageAlteration(tx: DeltaTransaction, session: Session, ch
     case 'cluster_by':
       await stageClustering(tx, change.columns);
       return;
+    case 'set_comment': {
+      const { description: _old, ...rest } = metadata;
+      tx.setMetadata(change.comment === null ? rest : { ...rest, description: change.comment });
+      // Delta records COMMENT ON TABLE as a property change named `comment`.
+      tx.operation = { name: 'SET TBLPROPERTIES', parameters: { properties: JSON.stringify({ comment: change.comment ?? '' }) }, metrics: {} };
+      return;
+    }
   }
 }
 
