@@ -33,6 +33,11 @@ export interface LochOptions {
    * folder, or `~/.loch/warehouses/<hash>` for an s3:// warehouse). The CLI reads LOCH_METASTORE.
    */
   readonly metastore?: string;
+  /**
+   * The local folder for the file cache and the default SQLite metastore; default the warehouse
+   * folder, or `~/.loch/warehouses/<hash>` for an s3:// warehouse.
+   */
+  readonly stateDir?: string;
   /** Who acts (owner of what this process creates); default the OS user. */
   readonly principal?: string;
   /** Upper bound of the local cache of remote (S3) files; default 2 GiB. */
@@ -75,7 +80,7 @@ export class Loch implements LochSession {
 
   static async open(options: LochOptions = {}): Promise<Loch> {
     const warehouse = warehouseRoot(options.warehouse);
-    const stateDir = localStateDir(warehouse);
+    const stateDir = options.stateDir !== undefined ? resolve(options.stateDir) : localStateDir(warehouse);
     try {
       await mkdir(join(stateDir, '.cache'), { recursive: true });
     } catch (error) {
