@@ -1,6 +1,7 @@
 import { LochError } from '../core/errors.js';
 import { parseLocation } from '../storage/open-store.js';
 import type { StoreLocation } from '../storage/open-store.js';
+import { refuseVolumeLocation } from './volume-paths.js';
 
 /** The folders of a storage root that hold managed objects, each named by the object's id. */
 export type ManagedFolder = 'tables' | 'volumes';
@@ -64,6 +65,7 @@ export function normalizeLocation(location: string, what: string, cwd?: string):
  * managed object can never delete external data and the reverse.
  */
 export function checkExternalLocation(location: string, managedRoots: readonly string[], what: string, cwd?: string): string {
+  refuseVolumeLocation(location, what);
   const normalized = normalizeLocation(location, what, cwd);
   const key = locationKey(normalized, cwd);
   for (const root of managedRoots) {

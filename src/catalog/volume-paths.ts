@@ -38,6 +38,18 @@ export function isVolumePath(path: string): boolean {
   return bare === `/${ROOT}` || bare.startsWith(`/${ROOT}/`);
 }
 
+/**
+ * Volumes hold files, never tables or other volumes (as on Databricks): a table or external
+ * volume location under /Volumes is refused before anything is written, instead of becoming a
+ * folder named /Volumes on the host.
+ */
+export function refuseVolumeLocation(location: string, what: string): void {
+  if (!/^(dbfs:)?\/volumes(\/|$)/i.test(location.trim())) return;
+  throw new LochError('INVALID_ARGUMENT', `catalog: ${what} location ${location} is inside /Volumes; volumes hold files, not tables or volumes: choose a location outside /Volumes (INVALID_PARAMETER_VALUE.LOCATION)`, {
+    context: { location },
+  });
+}
+
 /** The canonical text of a volume path: /Volumes/<catalog>/<schema>/<volume>[/<key>]. */
 export function formatVolumePath(parts: VolumePath): string {
   const base = `/${ROOT}/${parts.catalog}/${parts.schema}/${parts.volume}`;

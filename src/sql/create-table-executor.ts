@@ -1,3 +1,4 @@
+import { refuseVolumeLocation } from '../catalog/volume-paths.js';
 import type { ObjectName, TablePlan } from '../catalog/catalog-types.js';
 import { LochError, isLochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
@@ -29,6 +30,7 @@ export async function executeCreateTable(env: SqlEnv, session: Session, s: Creat
   if (s.target.kind === 'path') {
     if (s.target.format !== 'delta') throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE needs a name or delta.\`<path>\`, not ${s.target.format}.\`${s.target.path}\``);
     if (s.location !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE delta.\`${s.target.path}\`: the path is the location; drop the LOCATION clause`);
+    refuseVolumeLocation(s.target.path, 'CREATE TABLE: table');
     return createDelta(env, session, s, s.target.path, createMode(s));
   }
   const name = resolveName(env.state, s.target.parts);

@@ -1,5 +1,6 @@
 import type { ObjectName, TableInfo } from '../catalog/catalog-types.js';
 import { LochError } from '../core/errors.js';
+import { refuseVolumeLocation } from '../catalog/volume-paths.js';
 import type { TableRef } from './parse/write-statements.js';
 import { formatName, resolveName } from './sql-env.js';
 import type { SqlEnv } from './sql-env.js';
@@ -18,7 +19,10 @@ export interface ResolvedTable {
  * for an unknown name; INVALID_ARGUMENT for a view or a parquet.`<path>` target.
  */
 export async function resolveTableLocation(env: SqlEnv, ref: TableRef, what: string): Promise<ResolvedTable> {
-  if (ref.kind === 'path' && ref.format === 'delta') return { location: ref.path };
+  if (ref.kind === 'path' && ref.format === 'delta') {
+    refuseVolumeLocation(ref.path, `${what}: table`);
+    return { location: ref.path };
+  }
   if (ref.kind === 'path') throw new LochError('INVALID_ARGUMENT', `sql: ${what} needs a Delta table (a name or delta.\`<path>\`), not ${ref.format}.\`${ref.path}\``);
   const name = resolveName(env.state, ref.parts);
   const info = await env.catalog.findTable(name);

@@ -7,6 +7,7 @@ import { tableNotFound } from '../resolve-table.js';
 import { SessionState, formatName, resolveName } from '../sql-env.js';
 import type { SqlEnv } from '../sql-env.js';
 import { sqlIdent } from '../sql-text.js';
+import { resolveCopyPaths } from './copy-to-volume.js';
 import { duckdbHasRelation } from './duckdb-objects.js';
 import { findRelations } from './find-relations.js';
 import type { FunctionRelation, TableRelation } from './find-relations.js';
@@ -43,7 +44,7 @@ export async function expandQuery(x: ExpandContext, sql: string, state: SessionS
   if (relations === undefined) {
     if (prepared.travels.size > 0) throw new LochError('INVALID_ARGUMENT', 'sql: VERSION AS OF / TIMESTAMP AS OF after a table name needs a query DuckDB can parse; check the syntax');
     if (x.views.length > 0) throw new LochError('INVALID_ARGUMENT', `sql: view ${x.views.at(-1)}: its text is not a query DuckDB can parse`);
-    return prepared.text;
+    return resolveCopyPaths(x.env, prepared.text);
   }
   const replacements: SpanReplacement[] = [];
   const used = new Set<number>();

@@ -1,3 +1,4 @@
+import { LochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import { isTrivia, tokenize } from '../parse/index.js';
 import type { Token } from '../parse/index.js';
@@ -39,7 +40,11 @@ export async function findRelations(session: Session, sql: string): Promise<Rela
   } catch {
     return undefined;
   }
-  if (tree['error'] === true) return undefined;
+  if (tree['error'] === true) {
+    // DuckDB's parser cannot name a reference of four or more parts; say which one it is.
+    if (String(tree['error_message']).includes('NameListToString')) throw tooManyParts(sql);
+    return undefined;
+  }
   const found: { node: Node; cte: boolean }[] = [];
   visit(tree, new Set(), found);
   const tokens = tokenize(sql).filter((t) => !isTrivia(t));
@@ -111,4 +116,27 @@ function functionRelation(node: Node, tokens: readonly Token[], index: number): 
     else if (t.text === ')' && --depth === 0) return { kind: 'function', name: name.toLowerCase(), start: first.start, end: t.end };
   }
   return undefined;
+}
+
+/** INVALID_ARGUMENT naming the first dotted name of four or more parts in `sql`. */
+function tooManyParts(sql: string): LochError {
+  const tokens = tokenize(sql).filter((t) => !isTrivia(t));
+  for (let i = 0; i < tokens.length; i++) {
+    const parts: string[] = [];
+    let j = i;
+    while (isNamePart(tokens[j]) && (parts.length === 0 || tokens[j - 1]?.text === '.')) {
+      parts.push((tokens[j] as Token).value ?? (tokens[j] as Token).text);
+      if (tokens[j + 1]?.text !== '.') break;
+      j += 2;
+    }
+    if (parts.length > 3) {
+      const name = parts.join('.');
+      return new LochError('INVALID_ARGUMENT', `sql: name ${name} has ${parts.length} parts; expected table, schema.table or catalog.schema.table`, { context: { name } });
+    }
+  }
+  return new LochError('INVALID_ARGUMENT', 'sql: a table name has more than three parts; expected table, schema.table or catalog.schema.table');
+}
+
+function isNamePart(token: Token | undefined): boolean {
+  return token !== undefined && (token.kind === 'word' || token.kind === 'quoted_ident' || token.kind === 'backtick_ident');
 }

@@ -107,12 +107,13 @@ async function rewriteReaderPaths(env: SqlEnv, text: string, call: FunctionCall)
 async function localFilesFor(env: SqlEnv, item: Token, fn: string, releases: (() => void)[]): Promise<string[]> {
   const location = await locateFiles(env, item.value ?? '', fn);
   const direct = localGlob(location, fn);
-  if (direct !== undefined) return [sqlString(direct)];
   const entries = await globFiles(location);
+  // Checked here even when DuckDB globs itself, so the error names the /Volumes path, not the folder behind it.
   if (entries.length === 0) {
     const path = location.display(location.key);
     throw new LochError('NOT_FOUND', `files: ${fn}: no files at ${path} (PATH_NOT_FOUND)`, { context: { path } });
   }
+  if (direct !== undefined) return [sqlString(direct)];
   const local = await materialize(env.ctx, location, entries);
   releases.push(local.release);
   return local.files.map((f) => sqlString(f.local));

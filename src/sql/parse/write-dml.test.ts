@@ -149,3 +149,10 @@ describe('parseWriteStatement: malformed DELETE/UPDATE', () => {
     expect(error.message).toBe('sql: unexpected x in DELETE at line 3 column 3');
   });
 });
+
+describe('TRUNCATE TABLE', () => {
+  it('is a DELETE without a condition', () => {
+    expect(parseWriteStatement('TRUNCATE TABLE main.default.t')).toEqual({ kind: 'delete', target: { kind: 'name', parts: ['main', 'default', 't'] } });
+    expect(() => parseWriteStatement('TRUNCATE TABLE t PARTITION (p = 1)')).toThrow(/TRUNCATE TABLE/);
+  });
+});

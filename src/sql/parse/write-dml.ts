@@ -178,6 +178,15 @@ export function readDelete(cursor: TokenCursor): DeleteStatement {
   return { kind: 'delete', target, ...(alias === undefined ? {} : { alias }), ...(whereSql === undefined ? {} : { whereSql }) };
 }
 
+/** TRUNCATE TABLE <ref>: Databricks' way to delete every row (a DELETE without a condition). */
+export function readTruncate(cursor: TokenCursor): DeleteStatement {
+  cursor.next();
+  expectWord(cursor, 'table', 'TRUNCATE');
+  const target = readTableRef(cursor, 'TRUNCATE TABLE');
+  expectEnd(cursor, 'TRUNCATE TABLE');
+  return { kind: 'delete', target };
+}
+
 /**
  * UPDATE <ref> [[AS] alias] SET col = value [, …] [WHERE <condition>]. The cursor is on UPDATE.
  * Returns undefined for DuckDB's UPDATE EXTENSIONS; DuckDB's SET (a, b) = …, FROM and RETURNING

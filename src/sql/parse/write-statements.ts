@@ -3,7 +3,7 @@ import { isWord, wordsAhead, type TokenCursor } from './token-cursor.js';
 import { readAlterTable } from './write-alter.js';
 import { NotAWriteStatement, statementCursor, type ColumnDef, type TableRef } from './write-clauses.js';
 import { readConvert, readCreate, readReplaceTable } from './write-create.js';
-import { readDelete, readUpdate } from './write-dml.js';
+import { readDelete, readTruncate, readUpdate } from './write-dml.js';
 import { readInsert } from './write-insert.js';
 import { readOptimize, readRestore, readVacuum } from './write-maintenance.js';
 import { readMerge } from './write-merge.js';
@@ -265,6 +265,7 @@ function readStatement(cursor: TokenCursor): WriteStatement | undefined {
   if (isWord(first, 'insert')) return readInsert(cursor);
   if (wordsAhead(cursor, 'alter', 'table')) return readAlterTable(cursor);
   if (isWord(first, 'delete')) return readDelete(cursor);
+  if (isWord(first, 'truncate')) return readTruncate(cursor);
   if (isWord(first, 'update')) return readUpdate(cursor);
   if (isWord(first, 'merge')) return readMerge(cursor);
   if (isWord(first, 'optimize')) return readOptimize(cursor);
