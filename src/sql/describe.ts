@@ -1,6 +1,7 @@
 import type { HistoryEntry } from '../formats/delta/history.js';
 import type { TableSnapshot } from '../table/delta-table.js';
 import { sqlBigint, sqlString, sqlStringList, sqlStringMap, sqlTimestampMs } from './sql-text.js';
+import { clusteringColumns } from './catalog/table-source.js';
 
 /**
  * DESCRIBE HISTORY and DESCRIBE DETAIL become ordinary SELECTs over literals, so their output
@@ -57,15 +58,3 @@ export function detailSql(snapshot: TableSnapshot, name?: string): string {
   ].join(', ')}`;
 }
 
-/** Liquid clustering columns live in the `delta.clustering` domain as physical column paths. */
-function clusteringColumns(snapshot: TableSnapshot): string[] {
-  const domain = snapshot.delta.domainMetadata.get('delta.clustering');
-  if (domain === undefined) return [];
-  try {
-    const parsed = JSON.parse(domain.configuration) as { clusteringColumns?: string[][] };
-    const byPhysical = new Map(snapshot.schema.fields.map((f) => [f.physicalName, f.name]));
-    return (parsed.clusteringColumns ?? []).map((path) => path.map((p) => byPhysical.get(p) ?? p).join('.'));
-  } catch {
-    return [];
-  }
-}
