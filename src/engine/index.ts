@@ -3,7 +3,7 @@
  * the parquet reader of the Delta log, and the parquet writers (data files with statistics,
  * checkpoint rows). Nothing above this layer imports @duckdb/node-api.
  */
-export type { ScanSpec, ScanFile, ExtraColumn } from './scan-spec.js';
+export type { ScanSpec, ScanFile, ExtraColumn, EqualityDeleteSet } from './scan-spec.js';
 export { ROW_FILE_COLUMN, ROW_POSITION_COLUMN } from './scan-spec.js';
 export { DuckDbEngine, type EngineOptions } from './duckdb/database.js';
 export { Session, type ColumnInfo, type QueryOptions, type QueryResult, type SqlParam } from './duckdb/session.js';

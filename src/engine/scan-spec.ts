@@ -40,6 +40,35 @@ export interface ScanSpec {
    * 0-based position in its parquet file, the position deletion vectors use).
    */
   readonly rowIdentity?: boolean;
+  /**
+   * Top-level logical column → the value of that column for rows of files that do not contain
+   * it (Iceberg `initial-default`); without an entry such rows are NULL. A file contains the
+   * column when it has the column's field id (resolveBy 'field_id') or physical name, up to
+   * case (resolveBy 'name'). A file that has the column keeps its stored NULLs. Ignored for
+   * partition columns (their values come from `ScanFile.partitionValues`).
+   */
+  readonly columnDefaults?: Readonly<Record<string, Literal>>;
+  /**
+   * Iceberg equality deletes; only for resolveBy 'field_id' (INVALID_ARGUMENT otherwise). A row
+   * of a data file in a set's `appliesTo` is dropped when some row of the set's delete files
+   * equals it on every column of the set, NULL equal to NULL. Applied before `filter`, together
+   * with `deletedRows`; file indexes are positions in `files`.
+   */
+  readonly equalityDeletes?: readonly EqualityDeleteSet[];
+}
+
+/** Delete files sharing one list of equality columns (see ScanSpec.equalityDeletes). */
+export interface EqualityDeleteSet {
+  /** Local parquet paths of the delete files. */
+  readonly files: readonly string[];
+  /**
+   * The equality columns, found by field id in data and delete files alike; they need not be
+   * among the scan's columns. `type` is the table type both sides are read as; `default` is
+   * the value for files that lack the column (initial default), NULL when absent.
+   */
+  readonly columns: readonly { readonly fieldId: number; readonly type: DataType; readonly default?: Literal }[];
+  /** Indexes into `ScanSpec.files` of the data files this set applies to. */
+  readonly appliesTo: readonly number[];
 }
 
 /** The row identity columns of a scan with `rowIdentity` (see ScanSpec.rowIdentity). */

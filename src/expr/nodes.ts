@@ -18,7 +18,10 @@ export interface ColumnRef {
  * (NaN and ±Infinity allowed for float/double); long → bigint; decimal → string with exactly
  * `scale` fraction digits ("-1.50"); string → string; binary → Uint8Array; date → "YYYY-MM-DD";
  * timestamp → microseconds since the epoch, UTC, as bigint; timestamp_ntz → microseconds since
- * the epoch of the wall-clock value, as bigint. `null` for SQL NULL of any type.
+ * the epoch of the wall-clock value, as bigint; timestamp_ns / timestamp_ntz_ns → nanoseconds
+ * likewise, as bigint; time → microseconds since midnight, as bigint; uuid → lower-case canonical
+ * text ("f79c3e09-677c-4bbd-a479-3f349cb785e7"); fixed → Uint8Array; variant and void have no
+ * literal values. `null` for SQL NULL of any type.
  */
 export interface Literal {
   readonly kind: 'literal';

@@ -343,3 +343,33 @@ function describeFacts(f: FileFacts): string {
     JSON.stringify(Object.fromEntries(m), (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? [...v] : v));
   return `partitions ${show(f.partitionValues)} stats ${f.stats ? `n=${f.stats.numRecords} tight=${f.stats.tightBounds} min ${show(f.stats.minValues)} max ${show(f.stats.maxValues)} nulls ${show(f.stats.nullCount)}` : 'none'}`;
 }
+
+describe('canPrune: types Delta has no name for (Iceberg)', () => {
+  const ice: StructType = {
+    kind: 'struct',
+    fields: [
+      { name: 't', type: { kind: 'primitive', name: 'time' }, nullable: true, physicalName: 't' },
+      { name: 'n', type: { kind: 'primitive', name: 'timestamp_ns' }, nullable: true, physicalName: 'n' },
+      { name: 'u', type: { kind: 'primitive', name: 'uuid' }, nullable: true, physicalName: 'u' },
+      { name: 'f', type: { kind: 'fixed', length: 2 }, nullable: true, physicalName: 'f' },
+      { name: 'v', type: { kind: 'primitive', name: 'variant' }, nullable: true, physicalName: 'v' },
+    ],
+  };
+  const file = stats(10, { t: 1000n, n: 5n, u: '10000000-0000-0000-0000-000000000000', f: new Uint8Array([1, 0]) }, { t: 2000n, n: 9n, u: '20000000-0000-0000-0000-000000000000', f: new Uint8Array([1, 9]) });
+  const f = facts({}, file);
+
+  it('prunes on time, nanosecond timestamp, uuid and fixed ranges', () => {
+    expect(canPrune(cmp('>', col('t'), lit({ kind: 'primitive', name: 'time' }, 2000n)), f, ice)).toBe(true);
+    expect(canPrune(cmp('>=', col('t'), lit({ kind: 'primitive', name: 'time' }, 2000n)), f, ice)).toBe(false);
+    expect(canPrune(cmp('<', col('n'), lit({ kind: 'primitive', name: 'timestamp_ns' }, 5n)), f, ice)).toBe(true);
+    expect(canPrune(eq(col('u'), lit({ kind: 'primitive', name: 'uuid' }, 'A0000000-0000-0000-0000-000000000000')), f, ice)).toBe(true);
+    expect(canPrune(eq(col('u'), lit({ kind: 'primitive', name: 'uuid' }, '1A000000-0000-0000-0000-000000000000')), f, ice)).toBe(false);
+    expect(canPrune(eq(col('f'), lit({ kind: 'fixed', length: 2 }, new Uint8Array([2, 0]))), f, ice)).toBe(true);
+  });
+
+  it('never prunes across nanosecond and microsecond timestamps, or on variants', () => {
+    expect(canPrune(cmp('<', col('n'), lit({ kind: 'primitive', name: 'timestamp' }, 0n)), f, ice)).toBe(false);
+    expect(canPrune(isNull(col('v')), facts({}, stats(10, {}, {}, { v: 0 })), ice)).toBe(true);
+    expect(canPrune(eq(col('v'), lit({ kind: 'primitive', name: 'variant' }, null)), f, ice)).toBe(false);
+  });
+});

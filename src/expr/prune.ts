@@ -161,11 +161,39 @@ function inList(operandExpr: Expr, values: readonly Literal[], facts: FileFacts,
 
 // ---- value spaces -------------------------------------------------------------------------
 
-type Space = 'exact' | 'float' | 'double' | 'string' | 'binary' | 'boolean' | 'days' | 'micros_tz' | 'micros_ntz';
-type Family = 'exact' | 'float' | 'double' | 'string' | 'binary' | 'boolean' | 'date' | 'timestamp' | 'timestamp_ntz';
+type Space =
+  | 'exact'
+  | 'float'
+  | 'double'
+  | 'string'
+  | 'binary'
+  | 'boolean'
+  | 'days'
+  | 'micros_tz'
+  | 'micros_ntz'
+  | 'micros_time'
+  | 'nanos_tz'
+  | 'nanos_ntz'
+  | 'uuid';
+type Family =
+  | 'exact'
+  | 'float'
+  | 'double'
+  | 'string'
+  | 'binary'
+  | 'boolean'
+  | 'date'
+  | 'timestamp'
+  | 'timestamp_ntz'
+  | 'time'
+  | 'timestamp_ns'
+  | 'timestamp_ntz_ns'
+  | 'uuid';
 
+/** Only types of one family compare without conversion (fixed is a BLOB to DuckDB). */
 function familyOf(t: DataType): Family | undefined {
   if (t.kind === 'decimal') return 'exact';
+  if (t.kind === 'fixed') return 'binary';
   if (t.kind !== 'primitive') return undefined;
   switch (t.name) {
     case 'byte':
@@ -173,10 +201,29 @@ function familyOf(t: DataType): Family | undefined {
     case 'integer':
     case 'long':
       return 'exact';
+    case 'variant':
+    case 'void':
+      return undefined;
     default:
       return t.name;
   }
 }
+
+const SINGLE_FAMILY_SPACE: Readonly<Record<Family, Space>> = {
+  exact: 'exact',
+  float: 'float',
+  double: 'double',
+  string: 'string',
+  binary: 'binary',
+  boolean: 'boolean',
+  date: 'days',
+  timestamp: 'micros_tz',
+  timestamp_ntz: 'micros_ntz',
+  time: 'micros_time',
+  timestamp_ns: 'nanos_tz',
+  timestamp_ntz_ns: 'nanos_ntz',
+  uuid: 'uuid',
+};
 
 /** The type space DuckDB compares values of these types in, or undefined when unsure. */
 function spaceOf(types: readonly DataType[]): Space | undefined {
@@ -187,8 +234,7 @@ function spaceOf(types: readonly DataType[]): Space | undefined {
   if (numeric) return has('double') ? 'double' : has('float') ? 'float' : 'exact';
   if (families.size === 2 && has('date') && has('timestamp_ntz')) return 'micros_ntz';
   if (families.size !== 1) return undefined;
-  const only = [...families][0]!;
-  return only === 'date' ? 'days' : only === 'timestamp' ? 'micros_tz' : only === 'timestamp_ntz' ? 'micros_ntz' : only;
+  return SINGLE_FAMILY_SPACE[[...families][0]!];
 }
 
 interface Rational {
@@ -232,8 +278,19 @@ function convert(value: LiteralValue, type: DataType, space: Space): { lo: Ord; 
         const days = typeof value === 'string' ? epochDays(value) : undefined;
         return exact(days === undefined ? undefined : BigInt(days) * 86_400_000_000n);
       }
-      return exact(typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined);
+      return exact(integral(value));
+    case 'micros_time':
+    case 'nanos_tz':
+    case 'nanos_ntz':
+      return exact(integral(value));
+    case 'uuid':
+      // Lower-case canonical text orders as the 16 bytes do, unsigned, which is DuckDB's UUID order.
+      return exact(typeof value === 'string' ? value.toLowerCase() : undefined);
   }
+}
+
+function integral(value: LiteralValue): bigint | undefined {
+  return typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined;
 }
 
 function toRational(value: LiteralValue, type: DataType): Rational | undefined {

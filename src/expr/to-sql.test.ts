@@ -183,3 +183,23 @@ describe('exprToSql', () => {
     expect(exprToSql(col('x'), (p) => `tbl.${p.join('_')}`)).toBe('tbl.x');
   });
 });
+
+describe('types Delta has no name for (Iceberg)', () => {
+  it('renders their DuckDB types and exact literals', async () => {
+    const fixed: DataType = { kind: 'fixed', length: 2 };
+    expect(dataTypeToDuckDb(primitive('time'))).toBe('TIME');
+    expect(dataTypeToDuckDb(primitive('timestamp_ns'))).toBe('TIMESTAMP_NS');
+    expect(dataTypeToDuckDb(primitive('uuid'))).toBe('UUID');
+    expect(dataTypeToDuckDb(fixed)).toBe('BLOB');
+    expect(await scalar(`typeof(CAST(NULL AS ${dataTypeToDuckDb(primitive('variant'))}))`)).toBe('STRUCT(metadata BLOB, "value" BLOB)');
+    expect(await text(literalToSql(lit(primitive('time'), 45_296_000_007n)))).toBe('12:34:56.000007');
+    expect(await text(literalToSql(lit(primitive('timestamp_ns'), -1n)))).toBe('1969-12-31 23:59:59.999999999');
+    expect(await text(literalToSql(lit(primitive('timestamp_ntz_ns'), 1_000_000_001n)))).toBe('1970-01-01 00:00:01.000000001');
+    expect(await text(literalToSql(lit(primitive('uuid'), 'F79C3E09-677C-4BBD-A479-3F349CB785E7')))).toBe('f79c3e09-677c-4bbd-a479-3f349cb785e7');
+    expect(await text(`hex(${literalToSql(lit(fixed, new Uint8Array([1, 255])))})`)).toBe('01FF');
+    expect(await text(literalToSql(lit(primitive('void'), null)))).toBe(null);
+    for (const bad of [lit(fixed, new Uint8Array([1])), lit(primitive('uuid'), 'nope'), lit(primitive('time'), -1n), lit(primitive('variant'), 'x')]) {
+      expect(() => literalToSql(bad)).toThrow(/cannot hold/);
+    }
+  });
+});

@@ -22,7 +22,10 @@ export function quoteString(text: string): string {
 
 /**
  * The DuckDB type of a Loch type: timestamp (a UTC instant) is TIMESTAMPTZ, timestamp_ntz is
- * TIMESTAMP. Struct fields are named by `fieldName` at every nesting level: the logical name by
+ * TIMESTAMP. DuckDB has no zoned nanosecond type, so timestamp_ns (a UTC instant) and
+ * timestamp_ntz_ns are both TIMESTAMP_NS; for timestamp_ns the wall-clock value is the instant in
+ * UTC. time is TIME, uuid UUID, fixed(L) BLOB, variant STRUCT(metadata BLOB, value BLOB) (the
+ * unshredded Parquet layout), void INTEGER (always NULL). Struct fields are named by `fieldName` at every nesting level: the logical name by
  * default, `(f) => f.physicalName` for the type as data files hold it.
  */
 export function dataTypeToDuckDb(t: DataType, fieldName: (field: StructField) => string = (f) => f.name): string {
@@ -30,6 +33,8 @@ export function dataTypeToDuckDb(t: DataType, fieldName: (field: StructField) =>
   switch (t.kind) {
     case 'decimal':
       return `DECIMAL(${t.precision},${t.scale})`;
+    case 'fixed':
+      return 'BLOB';
     case 'struct':
       return `STRUCT(${t.fields.map((f) => `${quoteIdentifier(fieldName(f))} ${sub(f.type)}`).join(', ')})`;
     case 'array':
@@ -54,6 +59,12 @@ const PRIMITIVES = {
   date: 'DATE',
   timestamp: 'TIMESTAMPTZ',
   timestamp_ntz: 'TIMESTAMP',
+  time: 'TIME',
+  timestamp_ns: 'TIMESTAMP_NS',
+  timestamp_ntz_ns: 'TIMESTAMP_NS',
+  uuid: 'UUID',
+  variant: 'STRUCT("metadata" BLOB, "value" BLOB)',
+  void: 'INTEGER',
 } as const;
 
 const INTEGER_LIMITS = { byte: 2 ** 7, short: 2 ** 15, integer: 2 ** 31 } as const;
@@ -66,8 +77,9 @@ function invalid(l: Literal): LochError {
 /**
  * One literal as DuckDB SQL of exactly its type: NULL as CAST(NULL AS T); integers and floats as
  * CASTs; decimals as CAST('…' AS DECIMAL(p,s)); dates as DATE '…'; timestamps from their micros
- * with make_timestamptz / make_timestamp (exact, independent of the session time zone); binary
- * with from_hex. A value that does not fit its type throws INVALID_ARGUMENT.
+ * with make_timestamptz / make_timestamp / make_timestamp_ns (exact, independent of the session
+ * time zone); binary and fixed with from_hex; times as TIME '…'; uuids as CAST('…' AS UUID).
+ * variant and void have only NULL. A value that does not fit its type throws INVALID_ARGUMENT.
  */
 export function literalToSql(l: Literal): string {
   const { type, value } = l;
@@ -75,6 +87,10 @@ export function literalToSql(l: Literal): string {
   if (type.kind === 'decimal') {
     if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) throw invalid(l);
     return `CAST(${quoteString(value)} AS ${dataTypeToDuckDb(type)})`;
+  }
+  if (type.kind === 'fixed') {
+    if (!(value instanceof Uint8Array) || value.length !== type.length) throw invalid(l);
+    return `from_hex(${quoteString(toHex(value))})`;
   }
   if (type.kind !== 'primitive') throw invalid(l);
   switch (type.name) {
@@ -107,7 +123,33 @@ export function literalToSql(l: Literal): string {
     case 'timestamp':
     case 'timestamp_ntz':
       return timestampSql(l, value, type.name === 'timestamp' ? 'make_timestamptz' : 'make_timestamp');
+    case 'timestamp_ns':
+    case 'timestamp_ntz_ns':
+      return timestampSql(l, value, 'make_timestamp_ns');
+    case 'time':
+      return timeSql(l, value);
+    case 'uuid':
+      if (typeof value !== 'string' || !UUID_TEXT.test(value)) throw invalid(l);
+      return `CAST(${quoteString(value.toLowerCase())} AS UUID)`;
+    case 'variant':
+    case 'void':
+      // These types have no literal values other than NULL (handled above).
+      throw invalid(l);
   }
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/** TIME 'HH:MM:SS.ffffff' from microseconds since midnight (24:00:00 included, as DuckDB allows). */
+function timeSql(l: Literal, value: LiteralValue): string {
+  if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isSafeInteger(value))) throw invalid(l);
+  const micros = BigInt(value);
+  if (micros < 0n || micros > MICROS_PER_DAY) throw invalid(l);
+  const two = (n: bigint): string => n.toString().padStart(2, '0');
+  const seconds = micros / 1_000_000n;
+  const text = `${two(seconds / 3600n)}:${two((seconds / 60n) % 60n)}:${two(seconds % 60n)}.${(micros % 1_000_000n).toString().padStart(6, '0')}`;
+  return `TIME ${quoteString(text)}`;
 }
 
 function timestampSql(l: Literal, value: LiteralValue, fn: string): string {

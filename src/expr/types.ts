@@ -15,9 +15,28 @@ export type PrimitiveName =
   | 'binary'
   | 'date'
   | 'timestamp'
-  | 'timestamp_ntz';
+  | 'timestamp_ntz'
+  // Types Delta has no name for, needed by Iceberg (spelled here as Loch shows them):
+  /** Time of day in microseconds, no zone (Iceberg `time`). */
+  | 'time'
+  /** UTC instant in nanoseconds (Iceberg `timestamptz_ns`). */
+  | 'timestamp_ns'
+  /** Wall-clock timestamp in nanoseconds (Iceberg `timestamp_ns`). */
+  | 'timestamp_ntz_ns'
+  /** 16-byte UUID (Iceberg `uuid`). */
+  | 'uuid'
+  /** Semi-structured value: a struct of binary `metadata` and `value` (Iceberg/Delta `variant`). */
+  | 'variant'
+  /** Always NULL (Iceberg v3 `unknown`, Spark's NullType / Delta `void`). */
+  | 'void';
 
-export type DataType = PrimitiveType | DecimalType | StructType | ArrayType | MapType;
+export type DataType = PrimitiveType | DecimalType | FixedType | StructType | ArrayType | MapType;
+
+/** Iceberg `fixed[L]`: exactly `length` bytes per value. Literal values are Uint8Array. */
+export interface FixedType {
+  readonly kind: 'fixed';
+  readonly length: number;
+}
 
 export interface PrimitiveType {
   readonly kind: 'primitive';
@@ -51,6 +70,8 @@ export interface ArrayType {
   readonly kind: 'array';
   readonly element: DataType;
   readonly containsNull: boolean;
+  /** Parquet field id of the list element (Iceberg element-id, Delta nested ids). */
+  readonly elementId?: number;
 }
 
 export interface MapType {
@@ -58,6 +79,9 @@ export interface MapType {
   readonly key: DataType;
   readonly value: DataType;
   readonly valueContainsNull: boolean;
+  /** Parquet field ids of the key and value (Iceberg key-id/value-id, Delta nested ids). */
+  readonly keyId?: number;
+  readonly valueId?: number;
 }
 
 export const primitive = (name: PrimitiveName): PrimitiveType => ({ kind: 'primitive', name });
@@ -78,6 +102,8 @@ export function typeToString(type: DataType): string {
       return type.name;
     case 'decimal':
       return `decimal(${type.precision},${type.scale})`;
+    case 'fixed':
+      return `fixed(${type.length})`;
     case 'array':
       return `array<${typeToString(type.element)}>`;
     case 'map':

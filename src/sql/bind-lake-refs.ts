@@ -9,6 +9,7 @@ import type { SnapshotSelector, TableSnapshot } from '../table/delta-table.js';
 import type { LakeRef, SpanReplacement } from './parse/index.js';
 import { rawToExpr } from './pushdown/index.js';
 import type { RawPredicate } from './pushdown/index.js';
+import { bindIcebergRef } from './bind-iceberg-ref.js';
 import { sqlIdent } from './sql-text.js';
 
 /** What binding a lake reference produced: the SQL to put in its place and what to release. */
@@ -28,9 +29,11 @@ export interface ScanSummary {
 
 /**
  * Replaces one lake reference by a DuckDB subquery registered on `session`: a Delta snapshot
- * scan (pruned with `filter` when the query's WHERE gave one) or a change data feed.
+ * scan (pruned with `filter` when the query's WHERE gave one), a change data feed, or an Iceberg
+ * snapshot scan (`mentions`: lower-cased words of the statement, for Iceberg's row lineage columns).
  */
-export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, predicates: readonly RawPredicate[], snapshots?: SnapshotCache): Promise<BoundRef> {
+export async function bindLakeRef(ctx: TableContext, session: Session, ref: LakeRef, predicates: readonly RawPredicate[], snapshots?: SnapshotCache, mentions: ReadonlySet<string> = new Set()): Promise<BoundRef> {
+  if (ref.kind === 'iceberg') return bindIcebergRef(ctx, session, ref, predicates, mentions);
   const table = DeltaTable.open(ctx, ref.path);
   if (ref.kind === 'delta') {
     const snapshot = await cachedSnapshot(table, selectorOf(ref), snapshots);

@@ -28,3 +28,5 @@ export async function copyCorpusTable(name: string, into: string): Promise<strin
   await cp(join(DELTA_CORPUS, name), target, { recursive: true });
   return target;
 }
+
+export const ICEBERG_CORPUS = join(findTestdata(), 'iceberg');

@@ -6,7 +6,7 @@
 import { DuckDBArrayType, DuckDBListType, DuckDBMapType, DuckDBStructType, type DuckDBType } from '@duckdb/node-api';
 import { LochError } from '../../core/errors.js';
 import { dataTypeToDuckDb, quoteString } from '../../expr/to-sql.js';
-import { typeToString, type DataType, type StructField } from '../../expr/types.js';
+import { field, isPrimitive, primitive, typeToString, type DataType, type StructField, type StructType } from '../../expr/types.js';
 
 /** The shape of a column as the files hold it; leaves carry DuckDB's spelling of their type. */
 export type SourceType =
@@ -66,10 +66,20 @@ export function findSourceField<T extends { readonly name: string }>(fields: rea
 const NAIVE_TIMESTAMPS = new Set(['TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'TIMESTAMP_NS', 'DATE']);
 
 /** Converts a leaf; time zone conversions pin UTC so the session's TimeZone never matters. */
-function readLeaf(expr: string, target: DataType, source: string): string {
+function readLeaf(expr: string, target: DataType, source: string, where: string): string {
   const want = leafText(target);
   if (source === want) return expr;
+  if (source === 'VARIANT') {
+    // DuckDB reads VARIANT-annotated (possibly shredded) groups as its own VARIANT type, which
+    // it cannot turn back into the raw metadata/value encoding.
+    throw new LochError('UNSUPPORTED_FEATURE', `scan: column ${where}: the data files hold a VARIANT-annotated (shredded) group, which Loch cannot read`, {
+      context: { column: where },
+    });
+  }
   if (target.kind === 'primitive') {
+    if ((target.name === 'timestamp_ns' || target.name === 'timestamp_ntz_ns') && source === 'TIMESTAMP WITH TIME ZONE') {
+      return `CAST(timezone('UTC', ${expr}) AS TIMESTAMP_NS)`;
+    }
     if (target.name === 'string' && source === 'BLOB') return `decode(${expr})`;
     if (target.name === 'binary' && source === 'VARCHAR') return `encode(${expr})`;
     if (target.name === 'timestamp' && NAIVE_TIMESTAMPS.has(source)) {
@@ -134,7 +144,15 @@ export function readAs(expr: string, target: DataType, source: SourceType, where
       return `map_from_entries(list_transform(map_entries(${expr}), lambda ${param}: {'key': ${key}, 'value': ${value}}))`;
     }
     default:
+      // An unshredded variant is a group (metadata, value) matched by name like any struct.
+      if (source.kind === 'struct' && isPrimitive(target, 'variant')) return readAs(expr, VARIANT_STRUCT, source, where, depth);
       if (source.kind !== 'leaf') throw mismatch(where, target, source);
-      return readLeaf(expr, target, source.text);
+      return readLeaf(expr, target, source.text, where);
   }
 }
+
+/** The struct a variant is stored as (see dataTypeToDuckDb). */
+const VARIANT_STRUCT: StructType = {
+  kind: 'struct',
+  fields: [field('metadata', primitive('binary'), false), field('value', primitive('binary'), false)],
+};

@@ -6,6 +6,8 @@ export interface ScanContext {
   run(sql: string): Promise<void>;
   /** Names and DuckDB types of a query's result columns, from binding it (no rows are read). */
   describe(sql: string): Promise<{ name: string; type: DuckDBType }[]>;
+  /** The rows of a query, values as the DuckDB client gives them to JavaScript (getRowsJS). */
+  rows(sql: string): Promise<unknown[][]>;
   /** An appender on a TEMP table of this session. */
   appender(table: string): Promise<DuckDBAppender>;
   /** True once the session is closed (its TEMP tables are gone with it). */

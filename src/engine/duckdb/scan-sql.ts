@@ -14,25 +14,38 @@
  *   (case-insensitively as a fallback); columns in no file are NULL;
  * - resolveBy 'field_id': read_parquet's `schema` parameter finds top-level columns by field id
  *   (missing ids are NULL); fields inside structs are matched by physical name, which DuckDB's
- *   reader offers no way around.
+ *   reader offers no way around;
+ * - columnDefaults: by field id through the `schema` entries' default_value; by name through a
+ *   per-file "has the column" flag (see scan-defaults.ts);
+ * - equalityDeletes: hash anti-joins against TEMP tables of DISTINCT delete keys (see
+ *   scan-equality.ts); scans with them are never split by deletes, so file indexes stay valid;
+ * - void columns are never read: always a NULL INTEGER.
  */
 import { LochError } from '../../core/errors.js';
 import { dataTypeToDuckDb, defaultColumnSql, exprToSql, quoteIdentifier, quoteString } from '../../expr/to-sql.js';
-import type { DataType, StructField } from '../../expr/types.js';
+import type { Literal } from '../../expr/nodes.js';
+import { isPrimitive, type DataType, type StructField } from '../../expr/types.js';
 import { ROW_FILE_COLUMN, ROW_POSITION_COLUMN } from '../scan-spec.js';
 import type { ScanSpec } from '../scan-spec.js';
 import type { RegisteredScan, ScanContext } from './scan-context.js';
 import { duckDbError, isMissingFileError } from './errors.js';
 import { findSourceField, physicalSourceType, physicalTypeSql, readAs, sourceTypeOfDuckDb } from './scan-columns.js';
 import { planScan, type ScanPlan } from './scan-plan.js';
-import { createFilesTable, createPositionsTable, fileColumnName, tempTable } from './scan-tables.js';
+import { defaultValueSql, presence, schemaDefaultSql, topLevelNamesPerFile } from './scan-defaults.js';
+import { checkEqualityDeletes, createEqualityTables, equalityFlags, equalityJoinSql, equalityKeyColumns } from './scan-equality.js';
+import { createFilesTable, createPositionsTable, fileColumnName, tempTable, type FileFlag } from './scan-tables.js';
 
 export type { RegisteredScan } from './scan-context.js';
 
-/** What the data columns read from: the FROM item and one expression per data column. */
+/**
+ * What the data columns read from: the FROM item, one expression per data column, the per-file
+ * flags the expressions use (in the files table) and the raw SQL of each equality key field id.
+ */
 interface Source {
   readonly from: string;
   readonly columns: ReadonlyMap<string, string>;
+  readonly flags: readonly FileFlag[];
+  readonly keys: ReadonlyMap<number, string>;
 }
 
 /**
@@ -44,6 +57,7 @@ function pushdownBarrier(spec: ScanSpec, name: string, sql: string): string {
 }
 
 const nullOf = (field: StructField): string => `CAST(NULL AS ${dataTypeToDuckDb(field.type)})`;
+const isVoid = (field: StructField): boolean => isPrimitive(field.type, 'void');
 
 const hasDeletes = (spec: ScanSpec): boolean => spec.files.some((f) => (f.deletedRows?.length ?? 0) > 0);
 const hasRestrictions = (spec: ScanSpec): boolean => spec.files.some((f) => f.keepOnlyRows !== undefined);
@@ -70,29 +84,63 @@ async function describeFiles(ctx: ScanContext, from: string, spec: ScanSpec) {
 async function sourceByName(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan): Promise<Source> {
   const from = `read_parquet(${fileList(spec)}, ${parquetOptions(spec, ['union_by_name = true'])})`;
   const columns = new Map<string, string>();
-  if (plan.dataColumns.length === 0) return { from, columns };
+  const flags: FileFlag[] = [];
+  const read = plan.dataColumns.filter((f) => !isVoid(f));
+  for (const field of plan.dataColumns) if (isVoid(field)) columns.set(field.name, nullOf(field));
+  if (read.length === 0) return { from, columns, flags, keys: new Map() };
   const found = await describeFiles(ctx, from, spec);
-  for (const field of plan.dataColumns) {
+  let names: string[][] | undefined;
+  for (const field of read) {
     const src = findSourceField(found, field.physicalName);
-    const sql = src ? readAs(`__d.${quoteIdentifier(src.name)}`, field.type, sourceTypeOfDuckDb(src.type), field.name) : nullOf(field);
+    let sql = src ? readAs(`__d.${quoteIdentifier(src.name)}`, field.type, sourceTypeOfDuckDb(src.type), field.name) : nullOf(field);
+    const fallback = defaultValueSql(spec, field.name, field.type);
+    if (fallback !== undefined && !src) sql = fallback;
+    else if (fallback !== undefined) {
+      names ??= await topLevelNamesPerFile(ctx, spec);
+      const present = presence(names, field.physicalName);
+      if (!present.every(Boolean)) {
+        const flag = `__loch_has${flags.length}`;
+        flags.push({ name: flag, values: present });
+        sql = `CASE WHEN __f.${quoteIdentifier(flag)} THEN ${sql} ELSE ${fallback} END`;
+      }
+    }
     columns.set(field.name, pushdownBarrier(spec, field.name, sql));
   }
-  return { from, columns };
+  return { from, columns, flags, keys: new Map() };
+}
+
+function schemaEntry(fieldId: number, alias: string, type: DataType, fallback: Literal | undefined): string {
+  return `${fieldId}: {name: ${quoteString(alias)}, type: ${quoteString(physicalTypeSql(type))}, default_value: ${schemaDefaultSql(fallback)}}`;
 }
 
 function sourceByFieldId(spec: ScanSpec, plan: ScanPlan): Source {
-  if (plan.dataColumns.length === 0) {
-    return { from: `read_parquet(${fileList(spec)}, ${parquetOptions(spec, ['union_by_name = true'])})`, columns: new Map() };
-  }
   const columns = new Map<string, string>();
-  const entries = plan.dataColumns.map((field) => {
+  const keyColumns = equalityKeyColumns(spec);
+  const keys = new Map<number, string>();
+  const entries: string[] = [];
+  for (const field of plan.dataColumns) {
+    if (isVoid(field)) {
+      columns.set(field.name, nullOf(field));
+      continue;
+    }
     if (field.fieldId === undefined) throw new LochError('INVALID_ARGUMENT', `scan: column "${field.name}" has no field id but the scan resolves columns by field id`);
     const alias = `__loch_f${field.fieldId}`;
-    columns.set(field.name, pushdownBarrier(spec, field.name, readAs(`__d.${quoteIdentifier(alias)}`, field.type, physicalSourceType(field.type), field.name)));
-    return `${field.fieldId}: {name: ${quoteString(alias)}, type: ${quoteString(physicalTypeSql(field.type))}, default_value: NULL}`;
-  });
+    const raw = `__d.${quoteIdentifier(alias)}`;
+    columns.set(field.name, pushdownBarrier(spec, field.name, readAs(raw, field.type, physicalSourceType(field.type), field.name)));
+    if (keyColumns.has(field.fieldId)) keys.set(field.fieldId, raw);
+    entries.push(schemaEntry(field.fieldId, alias, field.type, spec.columnDefaults?.[field.name] ?? keyColumns.get(field.fieldId)?.default));
+  }
+  for (const [fieldId, key] of keyColumns) {
+    if (keys.has(fieldId)) continue;
+    const alias = `__loch_k${fieldId}`;
+    keys.set(fieldId, `__d.${quoteIdentifier(alias)}`);
+    entries.push(schemaEntry(fieldId, alias, key.type, key.default));
+  }
+  if (entries.length === 0) {
+    return { from: `read_parquet(${fileList(spec)}, ${parquetOptions(spec, ['union_by_name = true'])})`, columns, flags: [], keys };
+  }
   const schema = `schema = MAP {${entries.join(', ')}}`;
-  return { from: `read_parquet(${fileList(spec)}, ${parquetOptions(spec, [schema])})`, columns };
+  return { from: `read_parquet(${fileList(spec)}, ${parquetOptions(spec, [schema])})`, columns, flags: equalityFlags(spec), keys };
 }
 
 function emptyRelation(spec: ScanSpec, plan: ScanPlan): string {
@@ -106,6 +154,8 @@ interface ScanTables {
   readonly files?: string;
   readonly deletes?: string;
   readonly keep?: string;
+  /** Equality delete set index → its TEMP table of keys. */
+  readonly equality: ReadonlyMap<number, string>;
 }
 
 function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTables): string {
@@ -119,6 +169,7 @@ function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTa
   if (spec.rowIdentity) items.push(`__d.file_index::INTEGER AS ${quoteIdentifier(ROW_FILE_COLUMN)}`, `__d.file_row_number AS ${quoteIdentifier(ROW_POSITION_COLUMN)}`);
   let inner = `SELECT ${items.join(', ')} FROM ${source.from} AS __d`;
   if (tables.files) inner += ` JOIN ${tempTable(tables.files)} AS __f ON __f.file_idx = __d.file_index`;
+  if (tables.equality.size > 0) inner += equalityJoinSql(spec, tables.equality, source.keys, '__f');
   if (tables.deletes) {
     inner += ` ANTI JOIN ${tempTable(tables.deletes)} AS __x ON __x.file_idx = __d.file_index AND __x.pos = __d.file_row_number`;
   }
@@ -133,14 +184,15 @@ function buildSql(spec: ScanSpec, plan: ScanPlan, source: Source, tables: ScanTa
 }
 
 /** Creates the TEMP tables the scan needs, recording each name in `created` before filling it. */
-async function createTables(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan, base: string, created: string[]): Promise<ScanTables> {
+async function createTables(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan, source: Source, base: string, created: string[]): Promise<ScanTables> {
   const restricted = hasRestrictions(spec);
-  const tables: { files?: string; deletes?: string; keep?: string } = {};
-  if (plan.fileColumns.length > 0 || restricted) {
+  const tables: { files?: string; deletes?: string; keep?: string; equality: ReadonlyMap<number, string> } = { equality: new Map() };
+  if (plan.fileColumns.length > 0 || restricted || source.flags.length > 0) {
     tables.files = `${base}_files`;
     created.push(tables.files);
-    await createFilesTable(ctx, tables.files, spec.files, plan.fileColumns);
+    await createFilesTable(ctx, tables.files, spec.files, plan.fileColumns, source.flags);
   }
+  tables.equality = await createEqualityTables(ctx, spec, base, created);
   if (hasDeletes(spec)) {
     tables.deletes = `${base}_deletes`;
     created.push(tables.deletes);
@@ -161,7 +213,7 @@ async function createTables(ctx: ScanContext, spec: ScanSpec, plan: ScanPlan, ba
  * row restrictions or undeclared per-file columns make the file list one unit.
  */
 function splitByDeletes(spec: ScanSpec): [ScanSpec, ScanSpec] | undefined {
-  if (spec.rowIdentity || hasRestrictions(spec) || spec.files.some((f) => f.extraColumns !== undefined)) return undefined;
+  if (spec.rowIdentity || hasRestrictions(spec) || (spec.equalityDeletes?.length ?? 0) > 0 || spec.files.some((f) => f.extraColumns !== undefined)) return undefined;
   const marked = (f: ScanSpec['files'][number]) => (f.deletedRows?.length ?? 0) > 0;
   const withDeletes = spec.files.filter(marked);
   if (withDeletes.length === 0 || withDeletes.length === spec.files.length) return undefined;
@@ -173,6 +225,7 @@ function splitByDeletes(spec: ScanSpec): [ScanSpec, ScanSpec] | undefined {
 
 /** Registers the relation of `spec` on the session behind `ctx` (see the module comment). */
 export async function registerScan(ctx: ScanContext, spec: ScanSpec): Promise<RegisteredScan> {
+  checkEqualityDeletes(spec);
   const split = splitByDeletes(spec);
   if (split !== undefined) {
     const first = await registerScan(ctx, split[0]);
@@ -207,7 +260,7 @@ export async function registerScan(ctx: ScanContext, spec: ScanSpec): Promise<Re
   };
   try {
     const source = spec.resolveBy === 'field_id' ? sourceByFieldId(spec, plan) : await sourceByName(ctx, spec, plan);
-    const tables = await createTables(ctx, spec, plan, base, created);
+    const tables = await createTables(ctx, spec, plan, source, base, created);
     return { sql: buildSql(spec, plan, source, tables), dispose };
   } catch (error) {
     await dispose().catch(() => undefined);

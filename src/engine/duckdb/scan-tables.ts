@@ -18,6 +18,13 @@ export interface FileColumn {
   readonly source: 'partition' | 'extra';
 }
 
+/** A per-file BOOLEAN column of the files table under its own SQL name (e.g. "file has column x"). */
+export interface FileFlag {
+  readonly name: string;
+  /** One value per file, by file index. */
+  readonly values: readonly boolean[];
+}
+
 /** SQL name of a TEMP table of this session. */
 export function tempTable(name: string): string {
   return `temp.main.${quoteIdentifier(name)}`;
@@ -34,11 +41,22 @@ function valueFor(file: ScanFile, column: FileColumn): Literal | undefined {
 }
 
 /**
- * Creates TABLE(file_idx UBIGINT, restricted BOOLEAN, c0 …, c1 …) with one row per file:
- * file_idx is the list position, restricted says whether the file has `keepOnlyRows`.
+ * Creates TABLE(file_idx UBIGINT, restricted BOOLEAN, c0 …, c1 …, <flags> BOOLEAN …) with one row
+ * per file: file_idx is the list position, restricted says whether the file has `keepOnlyRows`.
  */
-export async function createFilesTable(ctx: ScanContext, name: string, files: readonly ScanFile[], columns: readonly FileColumn[]): Promise<void> {
-  const defs = ['file_idx UBIGINT', 'restricted BOOLEAN', ...columns.map((c, i) => `${fileColumnName(i)} ${dataTypeToDuckDb(c.type)}`)];
+export async function createFilesTable(
+  ctx: ScanContext,
+  name: string,
+  files: readonly ScanFile[],
+  columns: readonly FileColumn[],
+  flags: readonly FileFlag[] = [],
+): Promise<void> {
+  const defs = [
+    'file_idx UBIGINT',
+    'restricted BOOLEAN',
+    ...columns.map((c, i) => `${fileColumnName(i)} ${dataTypeToDuckDb(c.type)}`),
+    ...flags.map((f) => `${quoteIdentifier(f.name)} BOOLEAN`),
+  ];
   await ctx.run(`CREATE TEMP TABLE ${quoteIdentifier(name)} (${defs.join(', ')})`);
   const appender = await ctx.appender(name);
   try {
@@ -51,6 +69,7 @@ export async function createFilesTable(ctx: ScanContext, name: string, files: re
         if (value === null) appender.appendNull();
         else appender.appendValue(value, appender.columnType(i + 2));
       });
+      for (const flag of flags) appender.appendBoolean(flag.values[f] === true);
       appender.endRow();
     });
     appender.flushSync();

@@ -2,7 +2,17 @@
  * Partition values and extra column values (Loch Literals) as DuckDB values for the appender,
  * converted to the column's table type.
  */
-import { blobValue, dateValue, decimalValue, timestampTZValue, timestampValue, type DuckDBValue } from '@duckdb/node-api';
+import {
+  blobValue,
+  dateValue,
+  decimalValue,
+  timestampNanosValue,
+  timestampTZValue,
+  timestampValue,
+  timeValue,
+  uuidValue,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { LochError } from '../../core/errors.js';
 import type { Literal, LiteralValue } from '../../expr/nodes.js';
 import { typeToString, type DataType } from '../../expr/types.js';
@@ -55,6 +65,27 @@ function convertPrimitive(value: LiteralValue, name: string): DuckDBValue | unde
       return name === 'timestamp' ? timestampTZValue(micros) : timestampValue(micros);
     }
     default:
+      return convertIcebergPrimitive(value, name);
+  }
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The primitives Delta has no name for; variant and void hold only NULL. */
+function convertIcebergPrimitive(value: LiteralValue, name: string): DuckDBValue | undefined {
+  switch (name) {
+    case 'time': {
+      const micros = integral(value);
+      return micros === undefined || micros < 0n || micros > 86_400_000_000n ? undefined : timeValue(micros);
+    }
+    case 'timestamp_ns':
+    case 'timestamp_ntz_ns': {
+      const nanos = integral(value);
+      return nanos === undefined ? undefined : timestampNanosValue(nanos);
+    }
+    case 'uuid':
+      return typeof value === 'string' && UUID_TEXT.test(value) ? uuidValue(BigInt(`0x${value.replaceAll('-', '')}`)) : undefined;
+    default:
       return undefined;
   }
 }
@@ -68,6 +99,7 @@ export function literalToDuckDbValue(literal: Literal | undefined, type: DataTyp
   if (value === null) return null;
   let out: DuckDBValue | undefined;
   if (type.kind === 'primitive') out = convertPrimitive(value, type.name);
+  else if (type.kind === 'fixed') out = value instanceof Uint8Array && value.length === type.length ? blobValue(value) : undefined;
   else if (type.kind === 'decimal') {
     const scaled = parseScaledDecimal(typeof value === 'number' || typeof value === 'bigint' ? value.toString() : String(value), type.scale);
     out = scaled === undefined ? undefined : decimalValue(scaled, type.precision, type.scale);

@@ -204,6 +204,10 @@ export class Session {
           prepared.destroySync();
         }
       },
+      rows: async (sql) => {
+        this.begin();
+        return (await connection.runAndReadAll(sql)).getRowsJS() as unknown[][];
+      },
       appender: async (table) => {
         this.begin();
         return connection.createAppender(table, 'main', 'temp');

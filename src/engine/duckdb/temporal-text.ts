@@ -63,3 +63,17 @@ export function formatTimestampMicros(micros: bigint): string {
   }
   return `${formatDate(Number(days))}T${formatTimeOfDay(rest)}`;
 }
+
+const NANOS_PER_DAY = 86_400_000_000_000n;
+
+/** 'YYYY-MM-DDTHH:MM:SS.fffffffff' for nanoseconds since the epoch; pre-1970 values floor correctly. */
+export function formatTimestampNanos(nanos: bigint): string {
+  let days = nanos / NANOS_PER_DAY;
+  let rest = nanos % NANOS_PER_DAY;
+  if (rest < 0n) {
+    rest += NANOS_PER_DAY;
+    days -= 1n;
+  }
+  const micros = rest / 1000n;
+  return `${formatDate(Number(days))}T${formatTimeOfDay(micros)}${pad(rest % 1000n, 3)}`;
+}

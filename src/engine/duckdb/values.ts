@@ -4,11 +4,15 @@
  * NULL → null; BOOLEAN → boolean; 8/16/32-bit integers → number; 64/128-bit integers → bigint;
  * FLOAT → number, the shortest decimal that reads back as the same float32; DOUBLE → number
  * (NaN and ±Infinity included); DECIMAL(p,s) → string with exactly s fraction digits; VARCHAR →
- * string; BLOB → Uint8Array; DATE → 'YYYY-MM-DD'; TIMESTAMP (also _S, _MS, _NS) →
- * 'YYYY-MM-DDTHH:MM:SS.ffffff'; TIMESTAMP WITH TIME ZONE → the same in UTC with a 'Z';
+ * string; BLOB → Uint8Array; DATE → 'YYYY-MM-DD'; TIMESTAMP (also _S, _MS) →
+ * 'YYYY-MM-DDTHH:MM:SS.ffffff'; TIMESTAMP_NS → 'YYYY-MM-DDTHH:MM:SS.fffffffff' (nine digits; the
+ * table types timestamp_ns and timestamp_ntz_ns both come out so, timestamp_ns meaning UTC);
+ * TIMESTAMP WITH TIME ZONE → the six-digit form in UTC with a 'Z';
  * infinite dates and timestamps → 'infinity' / '-infinity'; TIME → 'HH:MM:SS.ffffff'; LIST and
  * ARRAY → array; STRUCT → object keyed by field name; MAP → array of { key, value } in stored
- * order; INTERVAL, UUID, ENUM, UNION, BIT and anything else → DuckDB's text form.
+ * order; UUID → lower-case canonical text ('f79c3e09-677c-4bbd-a479-3f349cb785e7'); the table
+ * type fixed(L) is a BLOB, variant a STRUCT of BLOBs metadata and value, void an INTEGER that is
+ * always NULL; INTERVAL, ENUM, UNION, BIT and anything else → DuckDB's text form.
  */
 import {
   DuckDBArrayType,
@@ -28,7 +32,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { shortestFloat32 } from './float32.js';
-import { formatDate, formatTimeOfDay, formatTimestampMicros } from './temporal-text.js';
+import { formatDate, formatTimeOfDay, formatTimestampMicros, formatTimestampNanos } from './temporal-text.js';
 import { countToMicros, timestampCount } from './timestamp-count.js';
 
 /** A value of a result row. */
@@ -59,6 +63,13 @@ function timestampText(value: DuckDBValue, suffix: string): string {
   if (stamp === undefined) return String(value);
   return infinityText(stamp.isFinite, stamp.count) ?? formatTimestampMicros(countToMicros(stamp)) + suffix;
 }
+
+/** TIMESTAMP_NS keeps all nine digits: Iceberg's nanosecond types need them. */
+const nanosText: Convert = (value) => {
+  const stamp = timestampCount(value);
+  if (stamp === undefined || stamp.unit !== 'ns') return String(value);
+  return infinityText(stamp.isFinite, stamp.count) ?? formatTimestampNanos(stamp.count);
+};
 
 const asText: Convert = (value) => String(value);
 
@@ -92,8 +103,9 @@ function scalarConverter(type: DuckDBType): Convert {
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_S:
     case DuckDBTypeId.TIMESTAMP_MS:
-    case DuckDBTypeId.TIMESTAMP_NS:
       return (value) => timestampText(value, '');
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return nanosText;
     case DuckDBTypeId.TIMESTAMP_TZ:
       return (value) => timestampText(value, 'Z');
     case DuckDBTypeId.TIME:

@@ -132,15 +132,19 @@ export function partitionColumnSql(column: WritePartitionColumn): string {
   return `${partitionTextSql(value, column)} AS ${quoteIdentifier(column.physicalName)}`;
 }
 
-/** The FIELD_IDS entry of one type (and its own id); undefined when nothing in it has an id. */
+/**
+ * The FIELD_IDS entry of one type (and its own id); undefined when nothing in it has an id.
+ * List elements and map keys/values take their ids from ArrayType.elementId / MapType.keyId,
+ * valueId (Iceberg element/key/value ids, Delta `delta.columnMapping.nested.ids`).
+ */
 function fieldIdEntry(type: DataType, id: number | undefined): string | undefined {
   const children: [string, DataType, number | undefined][] =
     type.kind === 'struct'
       ? type.fields.map((f: StructField) => [f.physicalName, f.type, f.fieldId])
       : type.kind === 'array'
-        ? [['element', type.element, undefined]]
+        ? [['element', type.element, type.elementId]]
         : type.kind === 'map'
-          ? [['key', type.key, undefined], ['value', type.value, undefined]]
+          ? [['key', type.key, type.keyId], ['value', type.value, type.valueId]]
           : [];
   const inner = children.flatMap(([name, t, childId]) => {
     const entry = fieldIdEntry(t, childId);

@@ -1,3 +1,4 @@
+import { JsonNumber, parseJsonExact, type Json, type JsonObject } from '../../core/json-exact.js';
 import type { FileStats } from '../../expr/file-facts.js';
 import type { LiteralValue } from '../../expr/nodes.js';
 import type { DataType, StructField, StructType } from '../../expr/types.js';
@@ -28,6 +29,9 @@ import {
  *   are dropped.
  */
 
+// Kept exported from here for existing importers; the parser lives in core/json-exact.ts.
+export { parseJsonExact };
+
 export interface StatsContext {
   readonly table?: string;
   readonly file?: string;
@@ -35,16 +39,6 @@ export interface StatsContext {
   readonly onInvalid?: (message: string) => void;
 }
 
-/** A JSON number as written, so that longs and decimals keep every digit. */
-class JsonNumber {
-  constructor(
-    readonly text: string,
-    /** True when read from JSON text; false when it went through a JS double (stats_parsed). */
-    readonly fromText: boolean,
-  ) {}
-}
-type Json = null | boolean | string | JsonNumber | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 const TIMESTAMP_TRUNCATION_MICROS = 999n;
 const STRING_PREFIX_LENGTH = 32;
@@ -211,101 +205,4 @@ function fromPlain(value: unknown): Json {
 /** Integers without exponent (String(1e21) is "1e+21"), so that integer parsers accept them. */
 function plainNumberText(value: number): string {
   return Number.isInteger(value) && Math.abs(value) < 1e21 ? BigInt(value).toString() : String(value);
-}
-
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
-const BLANK = /[ \t\n\r]*/y;
-
-/** A strict JSON parser that keeps numbers as written (JSON.parse would round longs). */
-export function parseJsonExact(text: string): Json {
-  const reader = new ExactJsonReader(text);
-  const result = reader.value(0);
-  reader.end();
-  return result;
-}
-
-const MAX_DEPTH = 200;
-
-class ExactJsonReader {
-  private pos = 0;
-
-  constructor(private readonly text: string) {}
-
-  value(depth: number): Json {
-    if (depth > MAX_DEPTH) this.fail('nesting too deep');
-    this.skip();
-    const ch = this.text[this.pos];
-    if (ch === '{') return this.object(depth);
-    if (ch === '[') return this.array(depth);
-    if (ch === '"') return this.string();
-    for (const [word, result] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (this.text.startsWith(word, this.pos)) {
-        this.pos += word.length;
-        return result;
-      }
-    }
-    const number = this.match(NUMBER);
-    return number === undefined ? this.fail('unexpected character') : new JsonNumber(number, true);
-  }
-
-  end(): void {
-    this.skip();
-    if (this.pos !== this.text.length) this.fail('trailing characters');
-  }
-
-  private object(depth: number): JsonObject {
-    const out: JsonObject = Object.create(null) as JsonObject;
-    this.pos++;
-    this.skip();
-    if (this.text[this.pos] === '}') return this.pos++, out;
-    for (;;) {
-      this.skip();
-      const key = this.string();
-      this.skip();
-      if (this.text[this.pos++] !== ':') this.fail('expected ":"');
-      out[key] = this.value(depth + 1);
-      if (this.separator('}')) return out;
-    }
-  }
-
-  private array(depth: number): Json[] {
-    const out: Json[] = [];
-    this.pos++;
-    this.skip();
-    if (this.text[this.pos] === ']') return this.pos++, out;
-    for (;;) {
-      out.push(this.value(depth + 1));
-      if (this.separator(']')) return out;
-    }
-  }
-
-  /** After a member: true at the closing bracket, false after a comma. */
-  private separator(close: string): boolean {
-    this.skip();
-    const next = this.text[this.pos++];
-    if (next === close) return true;
-    if (next !== ',') this.fail(`expected "," or "${close}"`);
-    return false;
-  }
-
-  private string(): string {
-    return JSON.parse(this.match(STRING) ?? this.fail('expected a string')) as string;
-  }
-
-  private skip(): void {
-    this.match(BLANK);
-  }
-
-  private match(re: RegExp): string | undefined {
-    re.lastIndex = this.pos;
-    const m = re.exec(this.text);
-    if (!m) return undefined;
-    this.pos = re.lastIndex;
-    return m[0];
-  }
-
-  private fail(what: string): never {
-    throw new SyntaxError(`${what} at position ${this.pos}`);
-  }
 }

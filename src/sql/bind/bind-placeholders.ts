@@ -31,6 +31,7 @@ export async function bindPlaceholders(env: SqlEnv, session: Session, sql: strin
     const texts: string[] = [];
     const scans: ScanSummary[] = [];
     const bindings = new Map<string, string>();
+    const mentions = new Set(tokenize(sql).filter((t) => t.kind === 'word' || t.kind === 'quoted_ident').map((t) => (t.value ?? t.text).toLowerCase()));
     for (const [i, ref] of refs.entries()) {
       const key = ref.kind === 'delta' ? JSON.stringify([ref.path, ref.version ?? null, ref.timestamp ?? null, predicates[i] ?? []]) : undefined;
       const known = key === undefined ? undefined : bindings.get(key);
@@ -38,7 +39,7 @@ export async function bindPlaceholders(env: SqlEnv, session: Session, sql: strin
         texts.push(known);
         continue;
       }
-      const bound = await bindLakeRef(env.ctx, session, ref, predicates[i] ?? [], snapshots);
+      const bound = await bindLakeRef(env.ctx, session, ref, predicates[i] ?? [], snapshots, mentions);
       releases.push(bound.release);
       texts.push(bound.replacement.text);
       if (key !== undefined) bindings.set(key, bound.replacement.text);
@@ -53,7 +54,7 @@ export async function bindPlaceholders(env: SqlEnv, session: Session, sql: strin
 
 async function placeholderPredicates(session: Session, sql: string, refs: readonly LakeRef[]): Promise<RawPredicate[][]> {
   const none = refs.map(() => [] as RawPredicate[]);
-  if (refs.every((r) => r.kind !== 'delta')) return none;
+  if (refs.every((r) => r.kind === 'table_changes')) return none;
   try {
     const rows = await (await session.query('SELECT json_serialize_sql($1::VARCHAR)', { params: [sql] })).all();
     const tree = JSON.parse(String(rows[0]?.[0])) as { error?: boolean };

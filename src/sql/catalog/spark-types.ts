@@ -20,6 +20,13 @@ const SPARK_NAMES: Readonly<Record<PrimitiveName, string>> = {
   date: 'date',
   timestamp: 'timestamp',
   timestamp_ntz: 'timestamp_ntz',
+  // Types Spark has no name for (Iceberg tables): Loch's own spelling.
+  time: 'time',
+  timestamp_ns: 'timestamp_ns',
+  timestamp_ntz_ns: 'timestamp_ntz_ns',
+  uuid: 'uuid',
+  variant: 'variant',
+  void: 'void',
 };
 
 /** Unity Catalog's ColumnTypeName, which information_schema.columns shows as DATA_TYPE. */
@@ -36,6 +43,13 @@ const UC_TYPE_NAMES: Readonly<Record<PrimitiveName, string>> = {
   date: 'DATE',
   timestamp: 'TIMESTAMP',
   timestamp_ntz: 'TIMESTAMP_NTZ',
+  // ColumnTypeName is a closed list: the nearest member for types it lacks.
+  time: 'STRING',
+  timestamp_ns: 'TIMESTAMP',
+  timestamp_ntz_ns: 'TIMESTAMP_NTZ',
+  uuid: 'STRING',
+  variant: 'VARIANT',
+  void: 'NULL',
 };
 
 /** Spark's catalogString: lower case, struct field names unquoted. */
@@ -45,6 +59,8 @@ export function sparkCatalogString(type: DataType): string {
       return SPARK_NAMES[type.name];
     case 'decimal':
       return `decimal(${type.precision},${type.scale})`;
+    case 'fixed':
+      return 'binary';
     case 'array':
       return `array<${sparkCatalogString(type.element)}>`;
     case 'map':
@@ -61,6 +77,8 @@ export function sparkSqlType(type: DataType): string {
       return SPARK_NAMES[type.name].toUpperCase();
     case 'decimal':
       return `DECIMAL(${type.precision},${type.scale})`;
+    case 'fixed':
+      return 'BINARY';
     case 'array':
       return `ARRAY<${sparkSqlType(type.element)}>`;
     case 'map':
@@ -84,6 +102,8 @@ export function ucTypeName(type: DataType): string {
       return UC_TYPE_NAMES[type.name];
     case 'decimal':
       return 'DECIMAL';
+    case 'fixed':
+      return 'BINARY';
     default:
       return type.kind.toUpperCase();
   }

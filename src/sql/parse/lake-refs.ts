@@ -1,6 +1,10 @@
 import { LochError } from '../../core/errors.js';
 import { tokenize, type Token } from './lexer.js';
+import { readIcebergDotPath, readIcebergScan } from './lake-refs-iceberg.js';
+import type { IcebergRefOptions } from './lake-refs-iceberg.js';
 import { isPunct, isWord, TokenCursor, wordsAhead } from './token-cursor.js';
+
+export type { IcebergRefOptions } from './lake-refs-iceberg.js';
 
 /**
  * A reference to a lake table by path inside a SQL statement, which DuckDB cannot resolve
@@ -9,7 +13,7 @@ import { isPunct, isWord, TokenCursor, wordsAhead } from './token-cursor.js';
  * `VERSION AS OF n` / `TIMESTAMP AS OF 's'` clause, never a following alias.
  */
 export interface LakeRef {
-  readonly kind: 'delta' | 'table_changes';
+  readonly kind: 'delta' | 'table_changes' | 'iceberg';
   /** The path as written, with quoting resolved. */
   readonly path: string;
   /** kind 'delta' only: time travel to this version. */
@@ -22,6 +26,8 @@ export interface LakeRef {
   /** kind 'table_changes' only: at most one of endVersion / endTimestamp is set. */
   readonly endVersion?: number;
   readonly endTimestamp?: string;
+  /** kind 'iceberg' only: how to find the metadata and which snapshot (timestamp is `timestamp`). */
+  readonly iceberg?: IcebergRefOptions;
   readonly start: number;
   readonly end: number;
 }
@@ -84,8 +90,12 @@ function readLakeRefAt(cursor: TokenCursor): LakeRef | undefined {
   if (isWord(first, 'delta') && isPunct(cursor.peek(1), '.') && cursor.peek(2)?.kind === 'backtick_ident') {
     return readDeltaDotPath(cursor);
   }
+  if (isWord(first, 'iceberg') && isPunct(cursor.peek(1), '.') && cursor.peek(2)?.kind === 'backtick_ident') {
+    return readIcebergDotPath(cursor);
+  }
   if (!isPunct(cursor.peek(1), '(')) return undefined;
   if (isWord(first, 'delta_scan')) return readDeltaScan(cursor);
+  if (isWord(first, 'iceberg_scan')) return readIcebergScan(cursor);
   if (isWord(first, 'table_changes')) return readTableChanges(cursor);
   return undefined;
 }
@@ -122,7 +132,7 @@ function readDeltaScan(cursor: TokenCursor): LakeRef {
   return { kind: 'delta', path, ...travel, start, end };
 }
 
-function readPathArgument(cursor: TokenCursor, fn: string): string {
+export function readPathArgument(cursor: TokenCursor, fn: string): string {
   const token = cursor.peek();
   if (token?.kind !== 'string') cursor.fail(`${fn} expects a path string as its first argument`);
   const path = cursor.readString(fn);

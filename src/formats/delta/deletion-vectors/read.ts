@@ -1,11 +1,11 @@
 import { LochError, isLochError } from '../../../core/errors.js';
 import { dataView } from '../../../core/bytes.js';
 import type { ObjectStore } from '../../../storage/object-store.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../shared/roaring/crc32.js';
 import { resolveDvLocation } from './descriptor.js';
 import type { DeletionVectorDescriptor } from './descriptor.js';
-import { parseRoaringBitmapArray } from './roaring-array.js';
-import type { DeletedRows } from './roaring-array.js';
+import { parseRoaringBitmapArray } from '../../shared/roaring/roaring-array.js';
+import type { DeletedRows } from '../../shared/roaring/roaring-array.js';
 
 export interface ReadDeletionVectorOptions {
   /** The store rooted at the table: relative DV paths are keys in it. */
@@ -19,6 +19,8 @@ export interface ReadDeletionVectorOptions {
   readonly table: string;
   readonly file: string;
 }
+
+const SUBSYSTEM = 'delta deletion vector';
 
 /** Offsets up to this are read together with the version byte in one range request. */
 const SINGLE_READ_MAX_OFFSET = 4096;
@@ -46,7 +48,7 @@ export async function readDeletionVector(d: DeletionVectorDescriptor, opts: Read
     const target = openTarget(location.kind, location.path, opts, what);
     bitmap = await readFromFile(target, location.offset, location.size, what);
   }
-  const rows = parseRoaringBitmapArray(bitmap, what);
+  const rows = parseRoaringBitmapArray(bitmap, what, SUBSYSTEM);
   if (rows.cardinality !== d.cardinality) {
     throw new LochError('CORRUPT_DATA', `delta deletion vector: ${what}: cardinality is ${d.cardinality} but the bitmap holds ${rows.cardinality} rows`, {
       context: { table: opts.table, file: opts.file, expected: d.cardinality, actual: rows.cardinality },

@@ -1,9 +1,9 @@
 import { LochError } from '../../../core/errors.js';
 import { dataView } from '../../../core/bytes.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../shared/roaring/crc32.js';
 import { DEFAULT_DV_OFFSET } from './descriptor.js';
 import type { DeletionVectorDescriptor } from './descriptor.js';
-import { serializeRoaringBitmapArray } from './roaring-array.js';
+import { serializeRoaringBitmapArray } from '../../shared/roaring/roaring-array.js';
 import { encodeZ85 } from './z85.js';
 
 /** The deleted rows of one data file, to be written into a DV file. */
@@ -20,6 +20,7 @@ export interface EncodedDvFile {
   readonly descriptors: readonly DeletionVectorDescriptor[];
 }
 
+const SUBSYSTEM = 'delta deletion vector';
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -33,7 +34,7 @@ export function encodeDvFile(uuid: string, vectors: readonly DeletionVectorInput
   if (!UUID_PATTERN.test(uuid)) throw new LochError('INVALID_ARGUMENT', `delta deletion vector: ${JSON.stringify(uuid)} is not a lowercase UUID`);
   if (vectors.length === 0) throw new LochError('INVALID_ARGUMENT', 'delta deletion vector: a DV file needs at least one vector');
   const uuidZ85 = encodeZ85(uuidBytes(uuid));
-  const bitmaps = vectors.map((v) => serializeRoaringBitmapArray(v.positions));
+  const bitmaps = vectors.map((v) => serializeRoaringBitmapArray(v.positions, SUBSYSTEM));
   const total = 1 + bitmaps.reduce((n, b) => n + 8 + b.length, 0);
   const bytes = new Uint8Array(total);
   const view = dataView(bytes);
@@ -55,7 +56,7 @@ export function encodeDvFile(uuid: string, vectors: readonly DeletionVectorInput
  * 4 bytes as Spark does, with the unpadded length in sizeInBytes.
  */
 export function encodeInlineDv(positions: ArrayLike<number>): DeletionVectorDescriptor {
-  const bitmap = serializeRoaringBitmapArray(positions);
+  const bitmap = serializeRoaringBitmapArray(positions, SUBSYSTEM);
   const padded = new Uint8Array(Math.ceil(bitmap.length / 4) * 4);
   padded.set(bitmap);
   return { storageType: 'i', pathOrInlineDv: encodeZ85(padded), sizeInBytes: bitmap.length, cardinality: distinctCount(positions) };

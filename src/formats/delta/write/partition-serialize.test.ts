@@ -65,8 +65,8 @@ function randomValue(next: () => number, type: DataType): LiteralValue {
       const micros = min + (randomBigInt(next, 64) % span);
       return next() < 0.3 ? micros - (micros % 1_000_000n) : micros;
     }
-    case 'binary':
-      throw new Error('unexpected');
+    default:
+      throw new Error(`unexpected type ${type.name}`);
   }
 }
 

@@ -125,5 +125,8 @@ function boundFits(value: unknown, type: DataType): boolean {
       return typeof value === 'string' && parseTimestampText(value, 'utc') !== undefined;
     case 'timestamp_ntz':
       return typeof value === 'string' && parseTimestampText(value, 'wall') !== undefined;
+    default:
+      // Types Delta has no name for never reach a Delta schema.
+      return false;
   }
 }

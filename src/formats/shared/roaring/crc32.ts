@@ -1,6 +1,7 @@
 /**
  * CRC-32 as zlib computes it (reflected polynomial 0xEDB88320, initial value and final XOR
- * 0xFFFFFFFF): the checksum Delta stores after each deletion vector in a DV file.
+ * 0xFFFFFFFF): the checksum Delta stores after each deletion vector in a DV file and Iceberg
+ * after each `deletion-vector-v1` Puffin blob.
  */
 
 const TABLE = buildTable();

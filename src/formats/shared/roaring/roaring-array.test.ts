@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import roaring from 'roaring';
-import { thrown } from '../test-support/errors.js';
-import { decodeZ85 } from './z85.js';
+import { LochError } from '../../../core/errors.js';
 import { parseRoaringBitmapArray, portableBitmapSize, serializeRoaringBitmapArray } from './roaring-array.js';
 
 const { RoaringBitmap32 } = roaring;
+
+function thrown(run: () => unknown): LochError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof LochError) return error;
+    throw error;
+  }
+  throw new Error('expected a LochError, but the call returned');
+}
 
 function sortedUnique(values: number[]): number[] {
   return [...new Set(values)].sort((a, b) => a - b);
@@ -34,7 +43,8 @@ describe('RoaringBitmapArray', () => {
   });
 
   it('reads the native-format example of PROTOCOL.md (rows 3, 4, 7, 11, 18, 29)', () => {
-    const bytes = decodeZ85('wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L');
+    // The Z85 text 'wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L', decoded.
+    const bytes = Buffer.from('6439d3d0000000010000001c3a3000000100000000000500100000000300040007000b0012001d00', 'hex');
     expect([...parseRoaringBitmapArray(bytes).positions]).toEqual([3, 4, 7, 11, 18, 29]);
   });
 
@@ -85,5 +95,15 @@ describe('RoaringBitmapArray', () => {
   it('rejects positions it cannot represent when serializing', () => {
     expect(thrown(() => serializeRoaringBitmapArray([-1])).code).toBe('INVALID_ARGUMENT');
     expect(thrown(() => serializeRoaringBitmapArray([1.5])).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('starts error messages with the caller\'s subsystem, or a neutral one by default', () => {
+    const bad = Uint8Array.of(1, 2, 3, 4, 5);
+    expect(thrown(() => parseRoaringBitmapArray(bad, 'file x.bin', 'delta deletion vector')).message).toMatch(/^delta deletion vector: file x\.bin: unknown magic number/);
+    expect(thrown(() => parseRoaringBitmapArray(bad)).message).toMatch(/^roaring bitmap array: bitmap: /);
+    expect(thrown(() => serializeRoaringBitmapArray([-2], 'iceberg deletion vector')).message).toBe(
+      'iceberg deletion vector: row position -2 is not a non-negative safe integer',
+    );
+    expect(thrown(() => portableBitmapSize(Uint8Array.of(9, 9, 9, 9), 0, 'blob 3', 'x')).message).toBe('x: blob 3: unknown 32-bit roaring cookie 151587081');
   });
 });
