@@ -5,6 +5,7 @@ import { benchCheckpointTime } from './checkpoint-time.js';
 import { benchCommitRate } from './commit-rate.js';
 import { benchCrashTrials } from './crash-trials.js';
 import { benchDeleteDv } from './delete-dv.js';
+import { benchIcebergRead } from './iceberg-read.js';
 import { benchManyFileScan } from './many-file-scan.js';
 import { benchMergeUpsert } from './merge-upsert.js';
 import { benchSnapshotLoad } from './snapshot-load.js';
@@ -28,6 +29,7 @@ const benchmarks: [string, Bench][] = [
   ['zorder-skipping', benchZorderSkipping],
   ['merge-upsert', benchMergeUpsert],
   ['delete-dv', benchDeleteDv],
+  ['iceberg-read', benchIcebergRead],
 ];
 const onRequest: [string, Bench][] = [['crash-trials', benchCrashTrials]];
 

@@ -21,3 +21,4 @@ export type { Alteration } from './table/write/alter-op.js';
 export type { CommitResult } from './table/write/commit-loop.js';
 export type { WriteMetrics } from './table/write/write-op.js';
 export { field } from './expr/types.js';
+export type { IcebergView, IcebergOpenOptions, IcebergSnapshotSelector } from './table/iceberg/iceberg-table.js';

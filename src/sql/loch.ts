@@ -15,6 +15,8 @@ import { DuckDbEngine, DuckDbParquetJsonReader } from '../engine/index.js';
 import { FileCache } from '../storage/file-cache.js';
 import type { OpenStoreOptions } from '../storage/open-store.js';
 import type { TableContext } from '../table/context.js';
+import { openIcebergView } from '../table/iceberg/iceberg-table.js';
+import type { IcebergOpenOptions, IcebergSnapshotSelector, IcebergView } from '../table/iceberg/iceberg-table.js';
 import { DeltaTable } from '../table/delta-table.js';
 import { DIALECT_MACROS } from './bind/hooks.js';
 import { SqlExecutor } from './executor.js';
@@ -149,6 +151,15 @@ export class Loch implements LochSession {
   /** A Delta table by path or URL (file, s3://, memory://). */
   async deltaTable(location: string): Promise<DeltaTable> {
     return DeltaTable.open(this.ctx, location);
+  }
+
+  /**
+   * An Iceberg table by path or URL (a directory holding `metadata/`), read at one snapshot:
+   * the current one, or the one `selector` names (snapshot id, branch or tag, timestamp).
+   * `plan()` lists the files a scan reads after pruning; release what it returns.
+   */
+  async icebergTable(location: string, options: IcebergOpenOptions = {}, selector: IcebergSnapshotSelector = {}): Promise<IcebergView> {
+    return openIcebergView(this.ctx, location, options, selector);
   }
 
   /**

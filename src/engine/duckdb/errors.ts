@@ -27,10 +27,15 @@ export function formatDuckDbError(error: unknown): string {
   return lines.join(' ').replace(/^Failed to extract statements: /, '');
 }
 
-/** Wraps a DuckDB failure as LochError(code, '<subsystem>: <duckdb message>'); LochErrors pass. */
+/**
+ * Wraps a DuckDB failure as LochError(code, '<subsystem>: <duckdb message>'); LochErrors pass.
+ * A file DuckDB was asked to read and could not find is DATA_FILE_MISSING rather than SQL_ERROR
+ * (table scans hand DuckDB paths they do not check first).
+ */
 export function duckDbError(error: unknown, code: ErrorCode = 'SQL_ERROR', subsystem = 'sql', context?: Record<string, unknown>): LochError {
   if (error instanceof LochError) return error;
-  return new LochError(code, `${subsystem}: ${formatDuckDbError(error)}`, { cause: error, ...(context ? { context } : {}) });
+  const mapped = code === 'SQL_ERROR' && isMissingFileError(error) ? 'DATA_FILE_MISSING' : code;
+  return new LochError(mapped, `${subsystem}: ${formatDuckDbError(error)}`, { cause: error, ...(context ? { context } : {}) });
 }
 
 /** True when DuckDB failed because a file it was asked to read does not exist. */

@@ -31,14 +31,18 @@ interface Draft {
   timestamp?: string;
 }
 
-/** iceberg.`path` [.metadata_table] [VERSION AS OF n|'ref' | TIMESTAMP AS OF 's'] */
+/**
+ * iceberg.`path` [.metadata_table] [VERSION AS OF n|'ref' | TIMESTAMP AS OF 's']. Naming the
+ * directory says where the table is, so files under the metadata's own `location` resolve
+ * there (allow_moved_paths); `iceberg_scan` keeps DuckDB's explicit options.
+ */
 export function readIcebergDotPath(cursor: TokenCursor): LakeRef {
   const start = (cursor.next() as Token).start;
   cursor.next();
   const pathToken = cursor.next() as Token;
   const path = pathToken.value ?? '';
   if (path === '') cursor.fail('iceberg.`<path>` expects a non-empty path', pathToken);
-  const draft: Draft = {};
+  const draft: Draft = { allowMovedPaths: true };
   let end = pathToken.end;
   if (isPunct(cursor.peek(), '.') && cursor.peek(1)?.kind === 'word') {
     cursor.next();

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { LochError, isLochError } from '../../core/errors.js';
 import type { ParquetJsonReader } from '../../formats/delta/parquet-port.js';
 import { decodeDeletionVectorBlob } from '../../formats/iceberg/deletes/deletion-vector.js';
@@ -13,12 +12,16 @@ export interface PinnedFile {
   release(): void;
 }
 
-/** Pins a data or delete file for DuckDB; a missing one is DATA_FILE_MISSING naming the snapshot. */
+/**
+ * A local path DuckDB can read for a data or delete file: a local table's own file (not checked
+ * here: one stat per file costs more than planning the rest, and a missing file fails the scan
+ * with DATA_FILE_MISSING anyway), or a copy pinned in the file cache until released.
+ */
 export async function pinReferenced(ctx: TableContext, files: IcebergFiles, path: string, snapshotId: bigint | undefined): Promise<PinnedFile> {
   const ref = icebergFileRef(files, path);
+  const local = ref.store.localPath?.(ref.key);
+  if (local !== undefined) return { path: local, release: () => undefined };
   try {
-    const local = ref.store.localPath?.(ref.key);
-    if (local !== undefined && !existsSync(local)) throw new LochError('NOT_FOUND', `storage: ${ref.key} does not exist`);
     return await ctx.cache.acquire(ref.store, ref.key);
   } catch (error) {
     if (!isLochError(error, 'NOT_FOUND')) throw error;

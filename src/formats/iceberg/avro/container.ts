@@ -107,6 +107,25 @@ function parseSchema(header: Header, where: string): unknown {
   }
 }
 
+/**
+ * Compiled reader types by schema text: a table's manifests share a handful of schemas, and
+ * compiling one costs more than decoding a manifest. Same text, same type, so sharing is safe
+ * (the fresh-registry rule is about equal names with different fields, which differ in text).
+ */
+const TYPES = new Map<string, avsc.Type>();
+const MAX_CACHED_TYPES = 64;
+
+function cachedType(header: Header, schema: unknown): avsc.Type {
+  const key = utf8Decode(header.meta['avro.schema'] as Buffer);
+  let type = TYPES.get(key);
+  if (type === undefined) {
+    type = avroType(schema);
+    if (TYPES.size >= MAX_CACHED_TYPES) TYPES.delete(TYPES.keys().next().value as string);
+    TYPES.set(key, type);
+  }
+  return type;
+}
+
 function codecOf(header: Header, where: string): 'null' | 'deflate' {
   const raw = header.meta['avro.codec'];
   const codec = raw === undefined ? 'null' : utf8Decode(raw);
@@ -152,7 +171,7 @@ export function readAvroContainer(bytes: Uint8Array, where: string): AvroContain
   const codec = codecOf(header, where);
   let type: avsc.Type;
   try {
-    type = avroType(schema);
+    type = cachedType(header, schema);
   } catch (err) {
     throw corrupt(where, `avro.schema is not a valid Avro schema: ${err instanceof Error ? err.message : String(err)}`, err);
   }
