@@ -14,8 +14,9 @@ const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
  * Two Iceberg reading figures:
  * - planning a scan of 10,000 data files listed in 100 manifests (manifest list, manifests,
  *   inheritance, pruning inputs) against only reading and Avro-decoding those 100 manifests;
- * - reading a whole 1M-row table into JavaScript rows with Loch (`SELECT *`) against the npm
- *   Iceberg reader icebird (over HTTP on 127.0.0.1, as it reads through fetch).
+ * - reading a whole 1M-row table into JavaScript with Loch (Arrow batches from `scan()`, Loch's
+ *   reading API, and row arrays from `SELECT *`) against the npm Iceberg reader icebird (row
+ *   objects, over HTTP on 127.0.0.1, as it reads through fetch).
  */
 export async function benchIcebergRead(loch: Loch, root: string): Promise<void> {
   const engine = await DuckDbEngine.create();
@@ -34,12 +35,18 @@ export async function benchIcebergRead(loch: Loch, root: string): Promise<void> 
     report('iceberg plan 10k files / 100 manifests', planning, raw, 'raw manifest read');
     const big = join(root, 'iceberg-1m-rows');
     await writeIcebergFixture(big, engine, 10, 100_000, 1);
-    const lochRead = await timeMedian(3, async () => (await loch.sql(`SELECT * FROM iceberg_scan(${quote(big)})`)).all());
+    const lochRows = await timeMedian(3, async () => (await loch.sql(`SELECT * FROM iceberg_scan(${quote(big)})`)).all());
+    const lochArrow = await timeMedian(3, async () => {
+      let rows = 0;
+      for await (const batch of (await loch.icebergTable(big)).scan()) rows += batch.numRows;
+      return rows;
+    });
     const served = await serveFolder(big);
     const restore = redirectFileUrls(big, served);
     try {
       const icebird = await timeMedian(3, () => icebergRead({ tableUrl: served.url }));
-      report('iceberg read 1M rows (SELECT *)', lochRead, icebird, 'icebird');
+      report('iceberg read 1M rows, Arrow batches (scan())', lochArrow, icebird, 'icebird');
+      report('iceberg read 1M rows, JS row arrays (SELECT *)', lochRows, icebird, 'icebird');
     } finally {
       restore();
       await served.close();

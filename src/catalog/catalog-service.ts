@@ -13,6 +13,7 @@ import type {
   DropOptions,
   ObjectChange,
   ObjectName,
+  RegisterOptions,
   SchemaInfo,
   TableInfo,
   TablePlan,
@@ -20,6 +21,7 @@ import type {
   VolumeInfo,
 } from './catalog-types.js';
 import { DEFAULT_RETENTION_MS } from './dropped-tables.js';
+import { IcebergPointers } from './iceberg-pointers.js';
 import { deleteManagedFoldersOf } from './managed-folders.js';
 import { checkExternalLocation, managedLocation, normalizeLocation } from './managed-locations.js';
 import type { CreateOutcome, Metastore, StoredObject } from './metastore.js';
@@ -57,6 +59,7 @@ export class LakehouseCatalog implements Catalog {
   private readonly ctx: CatalogContext;
   private readonly lookup: CatalogLookup;
   private readonly tables: TableRegistry;
+  private readonly pointers: IcebergPointers;
 
   constructor(options: LakehouseCatalogOptions) {
     this.principal = options.principal;
@@ -72,6 +75,7 @@ export class LakehouseCatalog implements Catalog {
     };
     this.lookup = new CatalogLookup(options.metastore);
     this.tables = new TableRegistry(this.ctx, this.lookup);
+    this.pointers = new IcebergPointers(options.metastore);
   }
 
   async bootstrap(): Promise<void> {
@@ -167,8 +171,16 @@ export class LakehouseCatalog implements Catalog {
     return this.tables.planTable(name, location);
   }
 
-  registerTable(plan: TablePlan, options?: { readonly comment?: string }): Promise<'created' | 'exists'> {
+  registerTable(plan: TablePlan, options?: RegisterOptions): Promise<'created' | 'exists'> {
     return this.tables.registerTable(plan, options);
+  }
+
+  icebergMetadataLocation(tableId: string): Promise<string | undefined> {
+    return this.pointers.current(tableId);
+  }
+
+  commitIcebergMetadata(tableId: string, expected: string | undefined, next: string): Promise<'committed' | 'conflict'> {
+    return this.pointers.swap(tableId, expected, next);
   }
 
   discardPlan(plan: TablePlan): Promise<void> {

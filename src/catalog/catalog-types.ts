@@ -52,13 +52,30 @@ export interface SchemaInfo extends ObjectCommon {
 
 export type TableType = 'MANAGED' | 'EXTERNAL' | 'VIEW';
 
+/** How a table's data and history are kept: a Delta log, or Iceberg metadata the catalog points to. */
+export type TableFormat = 'DELTA' | 'ICEBERG';
+
+/** What registerTable records besides the plan. */
+export interface RegisterOptions {
+  readonly comment?: string;
+  /** Default 'DELTA'. */
+  readonly format?: TableFormat;
+  /** Required for (and only for) 'ICEBERG': the table's first committed metadata file. */
+  readonly metadataLocation?: string;
+}
+
 export interface TableInfo extends ObjectCommon {
   readonly catalog: string;
   readonly schema: string;
   readonly name: string;
   readonly tableType: TableType;
-  /** 'DELTA' for tables (Iceberg arrives later); undefined for views. */
-  readonly format?: 'DELTA';
+  /** The table format ('DELTA' or 'ICEBERG'; a record without one is Delta); undefined for views. */
+  readonly format?: TableFormat;
+  /**
+   * ICEBERG tables: the current metadata JSON file (absolute URL or path), moved only by
+   * commitIcebergMetadata. Readers open exactly this file and never list `metadata/`.
+   */
+  readonly metadataLocation?: string;
   /** The table's root (absolute local path or URL); undefined for views. */
   readonly location?: string;
   /** Views: the query text as written, and the catalog/schema its unqualified names resolve in. */
@@ -158,10 +175,29 @@ export interface Catalog {
    */
   planTable(name: ObjectName, location?: string): Promise<TablePlan>;
   /**
-   * Records a table whose Delta log now exists at plan.location. 'exists' when another table
-   * took the name meanwhile (the caller then removes a managed plan's folder with discardPlan).
+   * Records a table whose Delta log (format DELTA, the default) or first Iceberg metadata file
+   * (format ICEBERG, `metadataLocation` required; INVALID_ARGUMENT without it, or with it for
+   * Delta) now exists at plan.location. 'exists' when another table took the name meanwhile
+   * (the caller then removes a managed plan's folder with discardPlan).
    */
-  registerTable(plan: TablePlan, options?: { readonly comment?: string }): Promise<'created' | 'exists'>;
+  registerTable(plan: TablePlan, options?: RegisterOptions): Promise<'created' | 'exists'>;
+  /**
+   * The current metadata file of the ICEBERG table with this id (TableInfo.id / TablePlan.id);
+   * undefined when no live table has the id (dropped, purged, never registered).
+   * INVALID_ARGUMENT when the id names a Delta table or a view.
+   */
+  icebergMetadataLocation(tableId: string): Promise<string | undefined>;
+  /**
+   * Moves an ICEBERG table's metadata pointer from `expected` to `next`: the commit point of
+   * every Iceberg write to a catalog table. Compare-and-swap on the metastore document's
+   * revision, atomic across processes sharing the metastore: of concurrent calls with the same
+   * `expected`, exactly one returns 'committed'. 'conflict' (nothing changed) when the pointer
+   * is no longer `expected` (undefined never matches a registered table) or the table was
+   * dropped; NOT_FOUND when no table, live or dropped, has the id; INVALID_ARGUMENT for a Delta
+   * table or a view. Changes of other fields meanwhile (owner, comment, rename) are not
+   * conflicts: the swap re-reads and retries. Nothing else of the document changes.
+   */
+  commitIcebergMetadata(tableId: string, expected: string | undefined, next: string): Promise<'committed' | 'conflict'>;
   /** Best-effort removal of a managed plan's folder after a lost race or a failed create. */
   discardPlan(plan: TablePlan): Promise<void>;
 

@@ -1,14 +1,15 @@
 import { LochError } from '../core/errors.js';
-import type { CatalogInfo, ObjectChange, ObjectCommon, SchemaInfo, TableInfo, TableType, VolumeInfo, VolumeType } from './catalog-types.js';
+import type { CatalogInfo, ObjectChange, ObjectCommon, SchemaInfo, TableFormat, TableInfo, TableType, VolumeInfo, VolumeType } from './catalog-types.js';
 import type { ObjectData, StoredObject } from './metastore.js';
 import { displayName } from './names.js';
 
 /**
  * The `data` document of a metastore object and the catalog's *Info types, in both directions.
  * Document fields: comment, owner, properties, createdBy, updatedBy (every kind); storageRoot
- * (catalogs, schemas); tableType, format, location, viewText, viewContext, viewColumns (tables
- * and views); volumeType, location (volumes). Unknown fields are kept on update, so a newer
- * Loch's additions survive an older one's ALTER.
+ * (catalogs, schemas); tableType, format ('DELTA' when absent), location, metadataLocation
+ * (ICEBERG tables), viewText, viewContext, viewColumns (tables and views); volumeType, location
+ * (volumes). Unknown fields are kept on update, so a newer Loch's additions survive an older
+ * one's ALTER.
  */
 
 /** What a new object's document starts with. */
@@ -68,7 +69,9 @@ export function toTableInfo(object: StoredObject, catalog: string, schema: strin
   const deleted = object.deletedAt === null ? {} : { deletedAt: object.deletedAt };
   if (tableType === 'VIEW') return { ...base, ...viewFields(object, what), ...deleted };
   const location = requiredString(object, 'location', what);
-  return { ...base, format: 'DELTA', location, ...deleted };
+  const format = object.data['format'] === undefined ? 'DELTA' : oneOf<TableFormat>(object, 'format', ['DELTA', 'ICEBERG'], what);
+  if (format === 'DELTA') return { ...base, format, location, ...deleted };
+  return { ...base, format, location, metadataLocation: requiredString(object, 'metadataLocation', what), ...deleted };
 }
 
 export function toVolumeInfo(object: StoredObject, catalog: string, schema: string): VolumeInfo {

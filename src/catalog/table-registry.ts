@@ -2,7 +2,7 @@ import { LochError } from '../core/errors.js';
 import { alreadyExists, notFound, tooManyConflicts, unexpected, wrongCommand } from './catalog-errors.js';
 import { byName, rootOf, rootsToAvoid } from './catalog-lookup.js';
 import type { CatalogContext, CatalogLookup, ObjectChain } from './catalog-lookup.js';
-import type { CreateOptions, DropOptions, ObjectChange, ObjectName, TableInfo, TablePlan } from './catalog-types.js';
+import type { CreateOptions, DropOptions, ObjectChange, ObjectName, RegisterOptions, TableInfo, TablePlan } from './catalog-types.js';
 import { deleteManagedFolder } from './managed-folders.js';
 import { checkExternalLocation, isManagedLocation, managedLocation } from './managed-locations.js';
 import type { ObjectData, StoredObject } from './metastore.js';
@@ -62,10 +62,10 @@ export class TableRegistry {
     return { id, name: n, tableType: 'EXTERNAL', location: external };
   }
 
-  async registerTable(plan: TablePlan, options: { readonly comment?: string } = {}): Promise<'created' | 'exists'> {
+  async registerTable(plan: TablePlan, options: RegisterOptions = {}): Promise<'created' | 'exists'> {
     const n = normalizeObjectName('table', plan.name);
     const chain = await this.lookup.requireSchema(n.catalog, n.schema);
-    const data = newDocument({ principal: this.ctx.principal, comment: options.comment }, { tableType: plan.tableType, format: 'DELTA', location: plan.location });
+    const data = newDocument({ principal: this.ctx.principal, comment: options.comment }, { tableType: plan.tableType, location: plan.location, ...formatFields(options, partsOf(n)) });
     const outcome = await this.ctx.metastore.create({ kind: 'table', parentId: chain.schema.id, name: n.name, data, id: plan.id });
     if (outcome.status === 'parent_missing') throw notFound('schema', [n.catalog, n.schema]);
     return outcome.status;
@@ -105,7 +105,7 @@ export class TableRegistry {
     const found = await this.lookup.relation(n);
     if (found === undefined) throw notFound('table', partsOf(n));
     const kind = found.object.kind === 'view' ? 'view' : 'table';
-    if (kind === 'table') refuseDeltaChanges(change, partsOf(n));
+    if (kind === 'table') refuseFormatChanges(change, found.object.data['format'] === 'ICEBERG' ? 'Iceberg metadata' : 'Delta log', partsOf(n));
     const newName = change.newName === undefined ? undefined : normalizeName(kind, change.newName);
     const updated = await this.lookup.update(found.object, kind, partsOf(n), (current) => ({
       ...(newName !== undefined && newName !== current.name ? { name: newName } : {}),
@@ -173,8 +173,21 @@ function viewDocument(view: ViewDefinition): Record<string, unknown> {
   };
 }
 
-/** A Delta table's comment and properties live in its log; the SQL layer changes them there. */
-function refuseDeltaChanges(change: ObjectChange, parts: readonly string[]): void {
+/** The format and pointer fields of a new table's document. */
+function formatFields(options: RegisterOptions, parts: readonly string[]): Record<string, string> {
+  const format = options.format ?? 'DELTA';
+  const location = options.metadataLocation;
+  if (format === 'ICEBERG' && (location === undefined || location.trim() === '')) {
+    throw new LochError('INVALID_ARGUMENT', `catalog: Iceberg table ${displayName(...parts)} needs the metadata location of its first commit to be registered`);
+  }
+  if (format === 'DELTA' && location !== undefined) {
+    throw new LochError('INVALID_ARGUMENT', `catalog: Delta table ${displayName(...parts)} has no metadata location (its log is found by its location)`);
+  }
+  return format === 'ICEBERG' ? { format, metadataLocation: location as string } : { format };
+}
+
+/** A table's comment and properties live in its Delta log or Iceberg metadata; the SQL layer changes them there. */
+function refuseFormatChanges(change: ObjectChange, where: string, parts: readonly string[]): void {
   const fields = [
     change.comment !== undefined ? 'comment' : undefined,
     change.setProperties !== undefined ? 'setProperties' : undefined,
@@ -183,7 +196,7 @@ function refuseDeltaChanges(change: ObjectChange, parts: readonly string[]): voi
   if (fields.length === 0) return;
   throw new LochError(
     'INVALID_ARGUMENT',
-    `catalog: table ${displayName(...parts)} keeps its comment and properties in its Delta log; change ${fields.join(', ')} on the Delta table, not in the catalog`,
+    `catalog: table ${displayName(...parts)} keeps its comment and properties in its ${where}; change ${fields.join(', ')} on the table, not in the catalog`,
     { context: { table: displayName(...parts), fields } },
   );
 }

@@ -16,3 +16,4 @@ export { rowsRelation, type RowsRelation } from './duckdb/rows-source.js';
 export type { ParquetWriteSpec, WriteColumn, WritePartitionColumn, WriteConstraint, WrittenFile } from './write-spec.js';
 export { writeParquet } from './duckdb/parquet-write.js';
 export { writeRowsAsParquet, type RowsParquetOptions } from './duckdb/rows-parquet.js';
+export { ICEBERG_BUCKET_FUNCTION } from './duckdb/iceberg-functions.js';

@@ -38,6 +38,11 @@ export interface ParquetWriteSpec {
   readonly rowGroupRows?: number;
   /** Default snappy. */
   readonly compression?: 'snappy' | 'zstd';
+  /**
+   * Key-value metadata written into every file's footer (e.g. `iceberg.schema`, which Iceberg
+   * readers use to find columns by field id when the file names them differently).
+   */
+  readonly keyValueMetadata?: Readonly<Record<string, string>>;
 }
 
 export interface WriteColumn {

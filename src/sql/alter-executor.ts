@@ -1,4 +1,6 @@
+import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
+import { executeIcebergAlter, icebergPathTarget } from './iceberg-write-executor.js';
 import type { SqlEnv } from './sql-env.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { Alteration } from '../table/write/alter-op.js';
@@ -9,17 +11,19 @@ import type { WriteSummary } from './write-target.js';
 
 export type AlterStatement = Extract<
   WriteStatement,
-  { kind: 'add_constraint' | 'drop_constraint' | 'add_columns' | 'set_properties' | 'unset_properties' | 'set_nullability' | 'rename_column' | 'drop_columns' | 'alter_column' | 'cluster_by' }
+  { kind: 'partition_field' | 'add_constraint' | 'drop_constraint' | 'add_columns' | 'set_properties' | 'unset_properties' | 'set_nullability' | 'rename_column' | 'drop_columns' | 'alter_column' | 'cluster_by' }
 >;
 
 /** ALTER TABLE …: one alteration, one commit. */
 export async function executeAlter(env: SqlEnv, session: Session, s: AlterStatement): Promise<WriteSummary> {
+  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergAlter(icebergPathTarget(env, s.target.path), s);
+  if (s.kind === 'partition_field') throw new LochError('NOT_IMPLEMENTED', 'sql: ALTER TABLE … PARTITION FIELD needs an Iceberg table; Delta tables are partitioned by columns');
   const { location: path } = await resolveTableLocation(env, s.target, 'ALTER TABLE');
   await DeltaTable.open(env.ctx, path).alter(toAlteration(s), session);
   return { resultSql: NO_ROWS };
 }
 
-function toAlteration(s: AlterStatement): Alteration {
+function toAlteration(s: Exclude<AlterStatement, { kind: 'partition_field' }>): Alteration {
   switch (s.kind) {
     case 'add_constraint':
       return { kind: 'add_constraint', name: s.name, checkSql: s.checkSql };

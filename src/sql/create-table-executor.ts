@@ -6,6 +6,7 @@ import type { StructType } from '../expr/types.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { CreateMode } from '../table/write/create-op.js';
 import { bindQuery } from './bind-query.js';
+import { createsIceberg, executeIcebergCreate, icebergPathTarget } from './iceberg-write-executor.js';
 import type { BoundQuery } from './bind-query.js';
 import type { ColumnDef, CreateTableStatement } from './parse/write-statements.js';
 import { tableLocation } from './resolve-table.js';
@@ -24,6 +25,10 @@ import type { WriteSummary } from './write-target.js';
  * or query registers that table as external.
  */
 export async function executeCreateTable(env: SqlEnv, session: Session, s: CreateTableStatement): Promise<WriteSummary> {
+  if (createsIceberg(s)) return createIceberg(env, session, s);
+  if (s.partitionTransforms !== undefined && s.partitionTransforms.some((t) => t.transform !== 'identity')) {
+    throw new LochError('NOT_IMPLEMENTED', `sql: CREATE TABLE ${describeTarget(s)}: partition transforms need an Iceberg table (USING ICEBERG); Delta partitions by columns`);
+  }
   if (s.using !== undefined && s.using.toLowerCase() !== 'delta') {
     throw new LochError('NOT_IMPLEMENTED', `sql: CREATE TABLE ${describeTarget(s)} USING ${s.using}: only USING DELTA is supported`);
   }
@@ -105,6 +110,17 @@ async function discard(env: SqlEnv, plan: TablePlan): Promise<void> {
   if (plan.tableType === 'MANAGED') await env.catalog.discardPlan(plan).catch(() => {});
 }
 
+/** Iceberg: iceberg.`<path>` tables here; catalog names through the catalog's Iceberg support. */
+async function createIceberg(env: SqlEnv, session: Session, s: CreateTableStatement): Promise<WriteSummary> {
+  if (s.target.kind === 'path') {
+    if (s.target.format !== 'iceberg') throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE ${describeTarget(s)} USING ICEBERG needs a name or iceberg.\`<path>\``);
+    if (s.location !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE iceberg.\`${s.target.path}\`: the path is the location; drop the LOCATION clause`);
+    refuseVolumeLocation(s.target.path, 'CREATE TABLE: table');
+    return executeIcebergCreate(env, session, s, icebergPathTarget(env, s.target.path), createMode(s));
+  }
+  throw new LochError('NOT_IMPLEMENTED', `sql: CREATE TABLE ${describeTarget(s)} USING ICEBERG: Iceberg tables in the catalog are not supported yet; use iceberg.\`<path>\``);
+}
+
 function createMode(s: CreateTableStatement): CreateMode {
   return s.mustExist ? 'replace' : s.orReplace ? 'or_replace' : s.ifNotExists ? 'if_not_exists' : 'create';
 }
@@ -119,5 +135,5 @@ function alreadyExists(name: ObjectName): LochError {
 }
 
 function describeTarget(s: CreateTableStatement): string {
-  return s.target.kind === 'path' ? `delta.\`${s.target.path}\`` : s.target.parts.join('.');
+  return s.target.kind === 'path' ? `${s.target.format}.\`${s.target.path}\`` : s.target.parts.join('.');
 }

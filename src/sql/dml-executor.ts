@@ -3,6 +3,7 @@ import { DeltaTable } from '../table/delta-table.js';
 import type { SnapshotCache } from './bind-lake-refs.js';
 import { bindExpression } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
+import { executeIcebergDml, icebergDmlTarget } from './iceberg-dml-executor.js';
 import { executeMerge } from './merge-executor.js';
 import { pruningOf } from './merge-keys.js';
 import type { DeleteStatement, MergeStatement, UpdateStatement } from './parse/write-statements.js';
@@ -11,9 +12,11 @@ import type { SqlEnv } from './sql-env.js';
 import { countsRow, nameAlias } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
 
-/** DELETE, UPDATE and MERGE INTO on a Delta table; the result row counts as on Databricks. */
+/** DELETE, UPDATE and MERGE INTO on a Delta table (Iceberg tables go to iceberg-dml-executor.ts); the result row counts as on Databricks. */
 export async function executeDml(env: SqlEnv, session: Session, s: DeleteStatement | UpdateStatement | MergeStatement): Promise<WriteSummary> {
   if (s.kind === 'merge') return executeMerge(env, session, s);
+  const iceberg = await icebergDmlTarget(env, s.target);
+  if (iceberg !== undefined) return executeIcebergDml(env, session, s, iceberg);
   const { location: path } = await resolveTableLocation(env, s.target, s.kind.toUpperCase());
   const table = DeltaTable.open(env.ctx, path);
   const alias = s.alias ?? nameAlias(s.target);

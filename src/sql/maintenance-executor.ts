@@ -6,6 +6,7 @@ import type { RestoreStatement, VacuumStatement } from './parse/write-statements
 import { sqlBigint, sqlStringList } from './sql-text.js';
 import type { WriteSummary } from './write-target.js';
 import { resolveTableLocation } from './resolve-table.js';
+import { executeIcebergVacuum } from './iceberg-write-executor.js';
 
 /**
  * VACUUM t [RETAIN n HOURS] [DRY RUN]. Like Databricks, the result is one `path` column: the
@@ -14,6 +15,7 @@ import { resolveTableLocation } from './resolve-table.js';
  * spark.databricks.delta.retentionDurationCheck.enabled); the TypeScript API can turn it off.
  */
 export async function executeVacuum(env: SqlEnv, _session: Session, s: VacuumStatement): Promise<WriteSummary> {
+  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergVacuum(env, s);
   const { location: path } = await resolveTableLocation(env, s.target, 'VACUUM');
   const table = DeltaTable.open(env.ctx, path);
   const result = await table.vacuum({ dryRun: s.dryRun, ...(s.retainHours !== undefined ? { retentionHours: s.retainHours } : {}) });

@@ -6,6 +6,7 @@ import type { SnapshotCache } from './bind-lake-refs.js';
 import { bindExpression, bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
 import { parseObjectName } from './bind/object-name.js';
+import { executeIcebergMerge, icebergDmlTarget } from './iceberg-dml-executor.js';
 import { resolveTableLocation } from './resolve-table.js';
 import { equiJoinKeys, pruningOf } from './merge-keys.js';
 import type { MergeStatement } from './parse/write-statements.js';
@@ -19,9 +20,11 @@ import type { WriteSummary } from './write-target.js';
  * num_inserted_rows.
  */
 export async function executeMerge(env: SqlEnv, session: Session, s: MergeStatement): Promise<WriteSummary> {
-  const { location: path } = await resolveTableLocation(env, s.target, 'MERGE');
   const targetAlias = s.targetAlias ?? nameAlias(s.target) ?? '__loch_target';
   const sourceAlias = s.sourceAlias ?? sourceName(s.sourceSql) ?? '__loch_source';
+  const iceberg = await icebergDmlTarget(env, s.target);
+  if (iceberg !== undefined) return executeIcebergMerge(env, session, s, iceberg, { target: targetAlias, source: sourceAlias });
+  const { location: path } = await resolveTableLocation(env, s.target, 'MERGE');
   const bound: BoundQuery[] = [];
   const snapshots: SnapshotCache = new Map();
   const bind = async (sql: string): Promise<string> => {
@@ -58,7 +61,8 @@ export async function executeMerge(env: SqlEnv, session: Session, s: MergeStatem
   }
 }
 
-async function bindClause(c: MergeStatement['clauses'][number], bind: (sql: string) => Promise<string>): Promise<MergeClause> {
+/** A WHEN clause with its condition and values bound on the statement's session. */
+export async function bindClause(c: MergeStatement['clauses'][number], bind: (sql: string) => Promise<string>): Promise<MergeClause> {
   const condition = c.conditionSql === undefined ? {} : { conditionSql: await bind(c.conditionSql) };
   const action = c.action;
   if (action.kind === 'update') {
@@ -78,7 +82,7 @@ async function bindClause(c: MergeStatement['clauses'][number], bind: (sql: stri
 function sourceName(sourceSql: string): string | undefined {
   try {
     const parts = parseObjectName(sourceSql);
-    return parts.length === 2 && /^(delta|parquet)$/i.test(parts[0] ?? '') ? undefined : parts.at(-1);
+    return parts.length === 2 && /^(delta|parquet|iceberg)$/i.test(parts[0] ?? '') ? undefined : parts.at(-1);
   } catch {
     return undefined;
   }

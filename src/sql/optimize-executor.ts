@@ -5,6 +5,7 @@ import type { FileSizeMetrics, OptimizeMetrics } from '../table/maintenance/opti
 import type { OptimizeStatement } from './parse/write-statements.js';
 import { sqlBigint, sqlString } from './sql-text.js';
 import { resolveTableLocation } from './resolve-table.js';
+import { executeIcebergOptimize } from './iceberg-write-executor.js';
 import type { WriteSummary } from './write-target.js';
 
 /**
@@ -14,6 +15,7 @@ import type { WriteSummary } from './write-target.js';
  * numBatches, totalConsideredFiles, totalFilesSkipped, deletionVectorStats).
  */
 export async function executeOptimize(env: SqlEnv, session: Session, s: OptimizeStatement): Promise<WriteSummary> {
+  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergOptimize(env, session, s);
   const { location: path } = await resolveTableLocation(env, s.target, 'OPTIMIZE');
   const table = DeltaTable.open(env.ctx, path);
   const { metrics } = await table.optimize(

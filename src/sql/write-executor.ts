@@ -8,6 +8,7 @@ import type { BoundQuery } from './bind-query.js';
 import { conditionExpr } from './condition-filter.js';
 import { executeCreateTable } from './create-table-executor.js';
 import { executeDml } from './dml-executor.js';
+import { executeIcebergCall, executeIcebergInsert, icebergPathTarget } from './iceberg-write-executor.js';
 import { executeRestore, executeVacuum } from './maintenance-executor.js';
 import { executeOptimize } from './optimize-executor.js';
 import type { WriteStatement } from './parse/write-statements.js';
@@ -49,6 +50,8 @@ export async function executeWrite(env: SqlEnv, session: Session, statement: Wri
       return executeVacuum(env, session, statement);
     case 'restore':
       return executeRestore(env, session, statement);
+    case 'call_procedure':
+      return executeIcebergCall(env, session, statement);
     default:
       return executeAlter(env, session, statement);
   }
@@ -57,6 +60,7 @@ export async function executeWrite(env: SqlEnv, session: Session, statement: Wri
 type InsertStatement = Extract<WriteStatement, { kind: 'insert' }>;
 
 async function insert(env: SqlEnv, session: Session, s: InsertStatement): Promise<WriteSummary> {
+  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergInsert(env, session, s, icebergPathTarget(env, s.target.path));
   const { location: path } = await resolveTableLocation(env, s.target, 'INSERT');
   const table = DeltaTable.open(env.ctx, path);
   const options: WriteOptions = {

@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { LochError } from '../../core/errors.js';
 import { randomIds, type IdSource } from '../../core/ids.js';
 import { duckDbError } from './errors.js';
+import { registerIcebergFunctions } from './iceberg-functions.js';
 import { DescribeCache, Session } from './session.js';
 
 export interface EngineOptions {
@@ -59,6 +60,7 @@ export class DuckDbEngine {
     try {
       await setup.run(`SET GLOBAL TimeZone = 'UTC'`);
       await setup.run(`SET GLOBAL parquet_metadata_cache = ${opts.parquetMetadataCache === false ? 'false' : 'true'}`);
+      registerIcebergFunctions(setup);
     } catch (error) {
       instance.closeSync();
       throw duckDbError(error, 'INTERNAL', 'engine');

@@ -68,6 +68,8 @@ function copySql(spec: ParquetWriteSpec, outputDir: string, casts: readonly Cast
   if (spec.rowGroupRows !== undefined) options.push(`ROW_GROUP_SIZE ${spec.rowGroupRows}`);
   const fieldIds = fieldIdsOption(spec.columns);
   if (fieldIds !== undefined) options.push(`FIELD_IDS ${fieldIds}`);
+  const kv = Object.entries(spec.keyValueMetadata ?? {});
+  if (kv.length > 0) options.push(`KV_METADATA {${kv.map(([k, v]) => `${quoteIdentifier(k)}: ${quoteString(v)}`).join(', ')}}`);
   // DuckDB 1.5's dictionary encoder treats -0.0 and 0.0 as one value (duckdb/duckdb#25781) and
   // silently stores the sign of whichever came first; without dictionaries every value keeps its bits.
   if (spec.columns.some((c) => hasFloatingPoint(c.type))) options.push('DICTIONARY_SIZE_LIMIT 0');

@@ -2,7 +2,7 @@ import type { TableInfo } from '../../catalog/catalog-types.js';
 import { LochError, isLochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import { isTrivia, replaceSpans, tokenize } from '../parse/index.js';
-import type { SpanReplacement } from '../parse/index.js';
+import type { LakeRef, SpanReplacement } from '../parse/index.js';
 import { tableNotFound } from '../resolve-table.js';
 import { SessionState, formatName, resolveName } from '../sql-env.js';
 import type { SqlEnv } from '../sql-env.js';
@@ -53,7 +53,7 @@ export async function expandQuery(x: ExpandContext, sql: string, state: SessionS
     if (travel !== undefined) used.add(relation.end);
     const text = relation.kind === 'table' ? await expandTable(x, relation, travel, state) : await expandFunction(x, relation, prepared.text);
     if (text !== undefined) replacements.push({ start: relation.start, end: relation.end, text });
-    else if (travel !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: VERSION AS OF / TIMESTAMP AS OF applies to Delta tables, not to ${relation.kind === 'table' ? relation.parts.join('.') : relation.name}`);
+    else if (travel !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: VERSION AS OF / TIMESTAMP AS OF applies to Delta and Iceberg tables, not to ${relation.kind === 'table' ? relation.parts.join('.') : relation.name}`);
   }
   if ([...prepared.travels.keys()].some((k) => !used.has(k))) throw new LochError('INVALID_ARGUMENT', 'sql: VERSION AS OF / TIMESTAMP AS OF must follow a table name');
   return replaceSpans(prepared.text, replacements);
@@ -93,15 +93,38 @@ async function expandTable(x: ExpandContext, relation: TableRelation, travel: Na
     return (await informationSchema(x.env, catalog, last.toLowerCase())) + alias;
   }
   if (lower.length === 2 && lower[0] === 'delta' && /[/:\\]/.test(last)) {
-    return x.registry.add({ kind: 'delta', path: last, ...travel, start: 0, end: 0 }) + alias;
+    return x.registry.add({ kind: 'delta', path: last, ...deltaTravel(travel, last), start: 0, end: 0 }) + alias;
   }
   const info = await lookup(x, parts, state);
   if (info === undefined) return undefined;
+  if (info.tableType !== 'VIEW' && info.format === 'ICEBERG') return x.registry.add(icebergRef(info, travel)) + alias;
   if (info.tableType !== 'VIEW') {
-    return x.registry.add({ kind: 'delta', path: info.location ?? '', ...travel, start: 0, end: 0 }) + alias;
+    return x.registry.add({ kind: 'delta', path: info.location ?? '', ...deltaTravel(travel, formatName(info)), start: 0, end: 0 }) + alias;
   }
   if (travel !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: view ${formatName(info)}: VERSION AS OF / TIMESTAMP AS OF applies to tables, not views`);
   return `(${await expandView(x, info)}\n)${alias}`;
+}
+
+/**
+ * A catalog Iceberg table reads exactly the metadata file its record points to (no listing of
+ * `metadata/`); VERSION AS OF is a snapshot id or a branch/tag name, as in Spark.
+ */
+function icebergRef(info: TableInfo, travel: NameTimeTravel | undefined): LakeRef {
+  const snapshotId = travel?.versionText ?? (travel?.version !== undefined ? String(travel.version) : undefined);
+  const iceberg = {
+    ...(info.metadataLocation !== undefined ? { metadataFile: info.metadataLocation } : {}),
+    ...(snapshotId !== undefined ? { snapshotId } : {}),
+    ...(travel?.ref !== undefined ? { ref: travel.ref } : {}),
+  };
+  return { kind: 'iceberg', path: info.location ?? '', iceberg, ...(travel?.timestamp !== undefined ? { timestamp: travel.timestamp } : {}), start: 0, end: 0 };
+}
+
+/** Delta versions are integers within 2^53. */
+function deltaTravel(travel: NameTimeTravel | undefined, table: string): { version?: number; timestamp?: string } {
+  if (travel === undefined) return {};
+  if (travel.ref !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: VERSION AS OF on Delta table ${table} expects an integer, not '${travel.ref}'`);
+  if (travel.versionText !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: VERSION AS OF ${travel.versionText} is too large (at most ${Number.MAX_SAFE_INTEGER})`);
+  return { ...(travel.version !== undefined ? { version: travel.version } : {}), ...(travel.timestamp !== undefined ? { timestamp: travel.timestamp } : {}) };
 }
 
 /** The catalog entry for a name; undefined for a DuckDB object; NOT_FOUND otherwise. */

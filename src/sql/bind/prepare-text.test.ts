@@ -26,9 +26,16 @@ describe('prepareText', () => {
     expect(prepareText('SELECT default.t.x FROM main.default.t WHERE y = DEFAULT', new RefRegistry()).text).toBe('SELECT "default".t.x FROM main."default".t WHERE y = DEFAULT');
   });
 
-  it('rejects two time travel clauses and a non-integer version', () => {
+  it('rejects two time travel clauses and a version that is no integer or name', () => {
     expect(() => prepareText('SELECT * FROM t VERSION AS OF 1 VERSION AS OF 2', new RefRegistry())).toThrow(/one version or timestamp/);
-    expect(() => prepareText("SELECT * FROM t VERSION AS OF 'x'", new RefRegistry())).toThrow(/expects an integer/);
+    expect(() => prepareText('SELECT * FROM t VERSION AS OF 1.5', new RefRegistry())).toThrow(/expects an integer/);
+  });
+
+  it('keeps Iceberg-sized snapshot ids as text and branch or tag names as refs', () => {
+    const big = prepareText('SELECT * FROM t VERSION AS OF 9007199254740993', new RefRegistry());
+    expect([...big.travels.values()]).toEqual([{ versionText: '9007199254740993' }]);
+    const named = prepareText("SELECT * FROM t VERSION AS OF 'audit'", new RefRegistry());
+    expect([...named.travels.values()]).toEqual([{ ref: 'audit' }]);
   });
 });
 

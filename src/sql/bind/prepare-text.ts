@@ -20,7 +20,12 @@ export class RefRegistry {
 
 /** `VERSION AS OF n` / `TIMESTAMP AS OF 's'` written after a table name. */
 export interface NameTimeTravel {
+  /** The version when it is a safe integer (Delta versions always are). */
   readonly version?: number;
+  /** An integer too large for `version`, as written (Iceberg snapshot ids exceed 2^53). */
+  readonly versionText?: string;
+  /** `VERSION AS OF '<name>'`: an Iceberg branch or tag. */
+  readonly ref?: string;
   readonly timestamp?: string;
 }
 
@@ -79,6 +84,21 @@ interface Clause {
   readonly travel: NameTimeTravel;
 }
 
+/** VERSION AS OF <integer> (any size: Iceberg snapshot ids are 63-bit) or '<branch or tag>'. */
+function readVersion(cursor: TokenCursor, travel: { version?: number; versionText?: string; ref?: string }): void {
+  const token = cursor.peek();
+  if (token?.kind === 'string') {
+    travel.ref = cursor.readString('VERSION AS OF');
+    return;
+  }
+  if (token?.kind === 'number' && /^[0-9]+$/.test(token.text) && BigInt(token.text) > BigInt(Number.MAX_SAFE_INTEGER)) {
+    travel.versionText = token.text;
+    cursor.next();
+    return;
+  }
+  travel.version = cursor.readNonNegativeInteger('VERSION AS OF');
+}
+
 /** Clauses directly after an identifier; [start, end) runs from the identifier's end to the clause's. */
 function findNameTimeTravel(sql: string, meaningful: Token[]): Clause[] {
   const clauses: Clause[] = [];
@@ -88,8 +108,8 @@ function findNameTimeTravel(sql: string, meaningful: Token[]): Clause[] {
     const which = meaningful[i];
     if (!(isWord(which, 'version') || isWord(which, 'timestamp')) || !isWord(meaningful[i + 1], 'as') || !isWord(meaningful[i + 2], 'of')) continue;
     const cursor = new TokenCursor(sql, meaningful.slice(i + 3));
-    const travel: { version?: number; timestamp?: string } = {};
-    if (isWord(which, 'version')) travel.version = cursor.readNonNegativeInteger('VERSION AS OF');
+    const travel: { version?: number; versionText?: string; ref?: string; timestamp?: string } = {};
+    if (isWord(which, 'version')) readVersion(cursor, travel);
     else {
       if ((isWord(cursor.peek(), 'timestamp') || isWord(cursor.peek(), 'date')) && cursor.peek(1)?.kind === 'string') cursor.next();
       travel.timestamp = cursor.readString('TIMESTAMP AS OF');

@@ -20,7 +20,8 @@ import {
   type ColumnDef,
   type TableRef,
 } from './write-clauses.js';
-import type { WriteStatement } from './write-statements.js';
+import type { PartitionFieldStatement, PartitionTermSql, WriteStatement } from './write-statements.js';
+import { readTransformTerm, TRANSFORMS } from './write-create.js';
 
 const WHAT = 'ALTER TABLE';
 
@@ -48,6 +49,8 @@ function readAction(cursor: TokenCursor, target: TableRef): WriteStatement {
   const action = cursor.peek();
   if (action === undefined) return cursor.fail(`${WHAT} expects an action (ADD, DROP, SET, UNSET, ALTER, CHANGE, RENAME COLUMN or CLUSTER BY)`);
   if (wordsAhead(cursor, 'add', 'constraint')) return readAddConstraint(cursor, target);
+  const partitionAction = ['add', 'drop', 'replace'].find((w) => wordsAhead(cursor, w, 'partition', 'field'));
+  if (partitionAction !== undefined) return readPartitionField(cursor, target, partitionAction as 'add' | 'drop' | 'replace');
   if (isWord(action, 'add') && (isWord(cursor.peek(1), 'column') || isWord(cursor.peek(1), 'columns'))) {
     return { kind: 'add_columns', target, columns: readAddColumns(cursor, lenient) };
   }
@@ -209,4 +212,29 @@ function readColumnType(cursor: TokenCursor, lenient: boolean): DataType {
     if (lenient && isTypeNameError(error)) throw new NotAWriteStatement(error.message);
     throw error;
   }
+}
+
+/** [ADD|DROP|REPLACE] PARTITION FIELD term [WITH term] [AS name] (the cursor is on the action word). */
+function readPartitionField(cursor: TokenCursor, target: TableRef, action: 'add' | 'drop' | 'replace'): PartitionFieldStatement {
+  const what = `${WHAT} ${action.toUpperCase()} PARTITION FIELD`;
+  skip(cursor, 3);
+  const first = readTerm(cursor, what);
+  const withTerm = action === 'replace' ? (acceptWord(cursor, 'with') ? readTerm(cursor, `${what} … WITH`) : cursor.fail(`${what} expects WITH <new term>`)) : undefined;
+  const as = action !== 'drop' && acceptWord(cursor, 'as') ? readIdentifier(cursor, `${what} AS`) : undefined;
+  return {
+    kind: 'partition_field',
+    target,
+    action,
+    term: first.term,
+    ...(action !== 'add' && first.bare ? { fieldName: first.term.column } : {}),
+    ...(withTerm === undefined ? {} : { with: withTerm.term }),
+    ...(as === undefined ? {} : { as }),
+  };
+}
+
+function readTerm(cursor: TokenCursor, what: string): { term: PartitionTermSql; bare: boolean } {
+  const at = cursor.peek();
+  const transform = at?.kind === 'word' && isPunct(cursor.peek(1), '(') ? TRANSFORMS[at.text.toLowerCase()] : undefined;
+  if (transform !== undefined) return { term: readTransformTerm(cursor, transform, what), bare: false };
+  return { term: { transform: 'identity', column: readIdentifier(cursor, what) }, bare: true };
 }

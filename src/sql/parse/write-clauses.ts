@@ -11,7 +11,7 @@ import { identifierValue, isTypeNameError, parseTypeName } from './type-name.js'
 
 /** delta.`/p` and parquet.`/p` address a table by path; anything else is a (qualified) name. */
 export type TableRef =
-  | { readonly kind: 'path'; readonly format: 'delta' | 'parquet'; readonly path: string }
+  | { readonly kind: 'path'; readonly format: 'delta' | 'parquet' | 'iceberg'; readonly path: string }
   | { readonly kind: 'name'; readonly parts: readonly string[] };
 
 export interface ColumnDef {
@@ -106,11 +106,11 @@ export function readIdentifierList(cursor: TokenCursor, what: string): string[] 
   return names;
 }
 
-/** delta.`<path>` | parquet.`<path>` | name[.name…] */
+/** delta.`<path>` | parquet.`<path>` | iceberg.`<path>` | name[.name…] */
 export function readTableRef(cursor: TokenCursor, what: string): TableRef {
   const first = cursor.peek();
   const format = first?.kind === 'word' ? first.text.toLowerCase() : '';
-  if ((format === 'delta' || format === 'parquet') && isPunct(cursor.peek(1), '.') && cursor.peek(2)?.kind === 'backtick_ident') {
+  if ((format === 'delta' || format === 'parquet' || format === 'iceberg') && isPunct(cursor.peek(1), '.') && cursor.peek(2)?.kind === 'backtick_ident') {
     const pathToken = cursor.peek(2) as Token;
     if (pathToken.value === undefined || pathToken.value === '') cursor.fail(`${what} expects a non-empty path`, pathToken);
     skip(cursor, 3);

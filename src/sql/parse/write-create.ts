@@ -66,6 +66,7 @@ function readTableDefinition(cursor: TokenCursor, head: CreateHead): CreateTable
     constraints: elements?.constraints ?? [],
     ...(clauses.using === undefined ? {} : { using: clauses.using }),
     partitionedBy: clauses.partitionedBy ?? [],
+    ...(clauses.partitionTransforms === undefined ? {} : { partitionTransforms: clauses.partitionTransforms }),
     ...(clauses.clusterBy === undefined ? {} : { clusterBy: clauses.clusterBy }),
     ...(clauses.location === undefined ? {} : { location: clauses.location }),
     ...(clauses.comment === undefined ? {} : { comment: clauses.comment }),
@@ -136,6 +137,7 @@ interface CreateClauses {
   using?: string;
   partitionedBy?: string[];
   partitionColumns?: ColumnDef[];
+  partitionTransforms?: { transform: string; column: string }[];
   clusterBy?: string[];
   location?: string;
   comment?: string;
@@ -205,6 +207,7 @@ function readClause(cursor: TokenCursor, context: ClauseContext, key: ClauseKey,
       const partitions = readPartitionColumns(cursor, `${what} PARTITIONED BY`, lenient, listed);
       into.partitionedBy = partitions.names;
       into.partitionColumns = partitions.columns;
+      if (partitions.transforms !== undefined) into.partitionTransforms = partitions.transforms;
       return;
     }
     case 'clusterBy':
@@ -239,21 +242,33 @@ function readClusterBy(cursor: TokenCursor, what: string): string[] {
 interface PartitionColumns {
   readonly names: string[];
   readonly columns: ColumnDef[];
+  /** Present when any term is a transform call. */
+  readonly transforms?: { transform: string; column: string }[];
 }
 
-/**
- * ( c1, c2 ) or Hive style ( c1 type, … ), which also defines the columns; without `listed`
- * (CONVERT TO DELTA) every column needs its type. Typed columns must not repeat a listed one.
- */
+/** Spark's partition transform names → Iceberg transform names (bucket/truncate take a width). */
+export const TRANSFORMS: Readonly<Record<string, string>> = {
+  years: 'year', year: 'year', months: 'month', month: 'month', days: 'day', day: 'day', date: 'day',
+  hours: 'hour', hour: 'hour', date_hour: 'hour', bucket: 'bucket', truncate: 'truncate', identity: 'identity', void: 'void',
+};
+
 function readPartitionColumns(cursor: TokenCursor, what: string, lenient: boolean, listed?: readonly ColumnDef[]): PartitionColumns {
   cursor.expectPunct('(', what);
   const names: string[] = [];
   const columns: ColumnDef[] = [];
+  const terms: { transform: string; column: string }[] = [];
+  let anyTransform = false;
   const known = (name: string, among: readonly { name: string }[] | readonly string[]): boolean =>
     among.some((n) => (typeof n === 'string' ? n : n.name).toLowerCase() === name.toLowerCase());
   do {
-    if (names.length > 0) cursor.next();
+    if (names.length > 0 || terms.length > 0) cursor.next();
     const at = cursor.peek();
+    const transformName = at?.kind === 'word' && isPunct(cursor.peek(1), '(') ? TRANSFORMS[at.text.toLowerCase()] : undefined;
+    if (transformName !== undefined) {
+      anyTransform = true;
+      terms.push(readTransformTerm(cursor, transformName, what));
+      continue;
+    }
     const bare = isPunct(cursor.peek(1), ',') || isPunct(cursor.peek(1), ')');
     if (bare && listed === undefined) cursor.fail(`${what} expects a type after column ${at?.text ?? ''}`, cursor.peek(1));
     const column = bare ? undefined : readColumnDef(cursor, what, lenient);
@@ -261,10 +276,32 @@ function readPartitionColumns(cursor: TokenCursor, what: string, lenient: boolea
     if (known(name, names)) cursor.fail(`${what} names column ${name} twice`, at);
     if (column !== undefined && known(name, listed ?? [])) cursor.fail(`${what} defines column ${name}, which the column list defines already`, at);
     names.push(name);
+    terms.push({ transform: 'identity', column: name });
     if (column !== undefined) columns.push(column);
   } while (isPunct(cursor.peek(), ','));
   cursor.expectPunct(')', what);
-  return { names, columns };
+  if (!anyTransform) return { names, columns };
+  if (columns.length > 0) cursor.fail(`${what} cannot mix partition transforms with typed partition columns`);
+  return { names: [...new Set(terms.map((t) => t.column))], columns, transforms: terms };
+}
+
+/** name(col) | bucket(N, col) | truncate(N, col) (also truncate(col, N), Spark's older order). */
+export function readTransformTerm(cursor: TokenCursor, transform: string, what: string): { transform: string; column: string } {
+  const label = `${what} ${cursor.next()?.text ?? ''}(…)`;
+  cursor.expectPunct('(', label);
+  let width: number | undefined;
+  let column: string | undefined;
+  for (let arg = 0; !isPunct(cursor.peek(), ')'); arg++) {
+    if (arg > 0) cursor.expectPunct(',', label);
+    if (cursor.peek()?.kind === 'number') width = cursor.readNonNegativeInteger(label);
+    else column = readIdentifier(cursor, label);
+  }
+  cursor.expectPunct(')', label);
+  if (column === undefined) cursor.fail(`${label} expects a column`);
+  const takesWidth = transform === 'bucket' || transform === 'truncate';
+  if (takesWidth && (width === undefined || width <= 0)) cursor.fail(`${label} expects a positive width`);
+  if (!takesWidth && width !== undefined) cursor.fail(`${label} takes only a column`);
+  return { transform: takesWidth ? `${transform}[${width}]` : transform, column: column as string };
 }
 
 /** The column list with the typed partition columns appended; undefined when there are neither. */

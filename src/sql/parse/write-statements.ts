@@ -1,8 +1,9 @@
 import type { DataType } from '../../expr/types.js';
-import { isWord, wordsAhead, type TokenCursor } from './token-cursor.js';
+import { isPunct, isWord, wordsAhead, type TokenCursor } from './token-cursor.js';
 import { readAlterTable } from './write-alter.js';
 import { NotAWriteStatement, statementCursor, type ColumnDef, type TableRef } from './write-clauses.js';
 import { readConvert, readCreate, readReplaceTable } from './write-create.js';
+import { readCall } from './write-call.js';
 import { readDelete, readTruncate, readUpdate } from './write-dml.js';
 import { readInsert } from './write-insert.js';
 import { readOptimize, readRestore, readVacuum } from './write-maintenance.js';
@@ -31,6 +32,12 @@ export interface CreateTableStatement {
   /** The USING format, lower-cased ('delta', 'parquet', …). */
   readonly using?: string;
   readonly partitionedBy: readonly string[];
+  /**
+   * Set when PARTITIONED BY uses transforms (Spark's Iceberg syntax: days(ts), bucket(16, id),
+   * truncate(4, s), years/months/hours, year/month/day/hour): one term per entry, plain columns
+   * as 'identity'. `partitionedBy` then holds the source column names.
+   */
+  readonly partitionTransforms?: readonly { readonly transform: string; readonly column: string }[];
   /** CLUSTER BY (…); CLUSTER BY NONE gives []. */
   readonly clusterBy?: readonly string[];
   readonly location?: string;
@@ -207,8 +214,42 @@ export interface ClusterByStatement {
   readonly columns: readonly string[];
 }
 
+/** A partition transform term as written: days(ts), bucket(16, id), a bare column (identity). */
+export interface PartitionTermSql {
+  readonly transform: string;
+  readonly column: string;
+}
+
+/**
+ * ALTER TABLE t ADD PARTITION FIELD term [AS name] | DROP PARTITION FIELD term|name |
+ * REPLACE PARTITION FIELD term|name WITH term [AS name] (Spark's Iceberg extensions).
+ */
+export interface PartitionFieldStatement {
+  readonly kind: 'partition_field';
+  readonly target: TableRef;
+  readonly action: 'add' | 'drop' | 'replace';
+  /** ADD: the new term; DROP / REPLACE: the field to remove (a bare word may also be a field name). */
+  readonly term: PartitionTermSql;
+  /** DROP / REPLACE given a bare word: it may name the partition field. */
+  readonly fieldName?: string;
+  /** REPLACE: the new term. */
+  readonly with?: PartitionTermSql;
+  readonly as?: string;
+}
+
+/** CALL system.<procedure>(name => value, …): Spark's Iceberg maintenance procedures. */
+export interface CallProcedureStatement {
+  readonly kind: 'call_procedure';
+  /** Lower-cased: expire_snapshots, remove_orphan_files, rewrite_data_files. */
+  readonly procedure: string;
+  /** Lower-cased argument names; a first positional argument is `table`. */
+  readonly args: Readonly<Record<string, { readonly kind: 'string' | 'timestamp'; readonly value: string } | { readonly kind: 'number'; readonly value: number }>>;
+}
+
 export type WriteStatement =
   | CreateTableStatement
+  | CallProcedureStatement
+  | PartitionFieldStatement
   | ConvertToDeltaStatement
   | InsertStatement
   | AddConstraintStatement
@@ -263,6 +304,7 @@ function readStatement(cursor: TokenCursor): WriteStatement | undefined {
   if (wordsAhead(cursor, 'replace', 'table')) return readReplaceTable(cursor);
   if (wordsAhead(cursor, 'convert', 'to', 'delta')) return readConvert(cursor);
   if (isWord(first, 'insert')) return readInsert(cursor);
+  if (wordsAhead(cursor, 'call', 'system') && isPunct(cursor.peek(2), '.')) return readCall(cursor);
   if (wordsAhead(cursor, 'alter', 'table')) return readAlterTable(cursor);
   if (isWord(first, 'delete')) return readDelete(cursor);
   if (isWord(first, 'truncate')) return readTruncate(cursor);

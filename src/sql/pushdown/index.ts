@@ -16,7 +16,7 @@ export { rawToExpr } from './to-expr.js';
  */
 export async function pushdownPredicates(session: Session, sql: string, refs: readonly LakeRef[]): Promise<RawPredicate[][]> {
   const none = refs.map(() => [] as RawPredicate[]);
-  if (refs.every((r) => r.kind !== 'delta')) return none;
+  if (refs.every((r) => r.kind === 'table_changes')) return none;
   const text = replaceSpans(
     sql,
     refs.map((r, i) => ({ start: r.start, end: r.end, text: `${PLACEHOLDER}${i}` })),

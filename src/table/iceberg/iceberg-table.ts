@@ -1,4 +1,7 @@
 import { LochError } from '../../core/errors.js';
+import type { RecordBatch } from 'apache-arrow';
+import type { Expr } from '../../expr/nodes.js';
+import { quoteIdentifier } from '../../expr/to-sql.js';
 import type { StructType } from '../../expr/types.js';
 import { schemaFor, selectSnapshot } from '../../formats/iceberg/metadata/snapshot-select.js';
 import type { IcebergSchema, Snapshot } from '../../formats/iceberg/model.js';
@@ -33,6 +36,8 @@ export interface IcebergView {
   readonly schema: IcebergSchema;
   readonly lochSchema: StructType;
   plan(request?: IcebergScanRequest): Promise<PlannedIcebergScan>;
+  /** The snapshot's rows (only `columns`, only rows matching `filter`) as Arrow record batches. */
+  scan(options?: { readonly filter?: Expr; readonly columns?: readonly string[] }): AsyncIterable<RecordBatch>;
 }
 
 /**
@@ -69,5 +74,23 @@ export async function openIcebergView(ctx: TableContext, path: string, options: 
     schema,
     lochSchema,
     plan: (request) => planIcebergScan(ctx, files, snapshot, schema, request),
+    scan: (options = {}) => scanArrow(ctx, lochSchema, () => planIcebergScan(ctx, files, snapshot, schema, { ...options, applyFilter: true }), options.columns),
   };
+}
+
+async function* scanArrow(ctx: TableContext, schema: StructType, plan: () => Promise<PlannedIcebergScan>, columns: readonly string[] | undefined): AsyncIterable<RecordBatch> {
+  for (const name of columns ?? []) {
+    if (!schema.fields.some((f) => f.name === name)) throw new LochError('INVALID_ARGUMENT', `iceberg: no column '${name}' (columns: ${schema.fields.map((f) => f.name).join(', ')})`);
+  }
+  const planned = await plan();
+  const session = await ctx.engine.session();
+  try {
+    const sqls: string[] = [];
+    for (const spec of planned.specs) sqls.push((await session.registerScan(spec)).sql);
+    const list = columns === undefined ? '*' : columns.map((c) => quoteIdentifier(c)).join(', ');
+    yield* session.arrow(`SELECT ${list} FROM ${planned.compose(sqls)} AS __t`);
+  } finally {
+    await session.close();
+    planned.release();
+  }
 }

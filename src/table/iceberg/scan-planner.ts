@@ -28,6 +28,8 @@ export interface IcebergScanRequest {
    * position in its data file) last, for row-level changes. Files without field ids are refused.
    */
   readonly rowIdentity?: boolean;
+  /** Also filter rows in DuckDB with `filter` (the TypeScript API); SQL queries keep their own WHERE. */
+  readonly applyFilter?: boolean;
 }
 
 /**
@@ -64,7 +66,14 @@ export async function planIcebergScan(ctx: TableContext, files: IcebergFiles, sn
   const lineage = request.rowLineage === true && files.metadata.formatVersion >= 3;
   const columns = [...lochSchema.fields, ...(lineage ? lineageColumns() : [])];
   const defaults = columnDefaults(files, schema, lochSchema);
-  const base: ScanSpec = { columns, partitionColumns: [], files: [], resolveBy: 'field_id', ...(defaults ? { columnDefaults: defaults } : {}) };
+  const base: ScanSpec = {
+    columns,
+    partitionColumns: [],
+    files: [],
+    resolveBy: 'field_id',
+    ...(defaults ? { columnDefaults: defaults } : {}),
+    ...(request.applyFilter && request.filter !== undefined ? { filter: request.filter } : {}),
+  };
   const output = lochSchema.fields.map((f) => f.name);
   const identity = request.rowIdentity === true;
   if (snapshot === undefined) return single(identity || lineage ? { ...base, rowIdentity: true, ...(lineage ? { extraColumns: LINEAGE_EXTRAS } : {}) } : base, output, lineage, identity, 0, 0, [], () => {});

@@ -7,6 +7,8 @@ import { columnMappingMode } from '../../formats/delta/spec/protocol.js';
 import { parseTableProperties } from '../../formats/delta/write/properties.js';
 import { planDeltaScan } from '../delta-scan-planner.js';
 import { stageClustering } from '../maintenance/clustering.js';
+import { purgeDeletionVectors } from '../uniform/purge-deletion-vectors.js';
+import { enablingDefaults, isUniformIceberg } from '../uniform/uniform-properties.js';
 import { stageAlterColumn, stageDropColumns, stageNullability, stageRenameColumn } from './alter-columns.js';
 import { applyMetadata, currentSchema, evolveSchema, requireMetadata } from './schema-change.js';
 import type { DeltaTransaction } from './transaction.js';
@@ -57,9 +59,11 @@ export async function stageAlteration(tx: DeltaTransaction, session: Session, ch
       for (const k of Object.keys(change.properties)) {
         if (k.toLowerCase().startsWith(CONSTRAINT_PREFIX)) throw new LochError('INVALID_ARGUMENT', `delta: table ${tx.table.name}: use ALTER TABLE ADD CONSTRAINT instead of setting ${k}`);
       }
-      const checked = parseTableProperties({ ...change.properties }, tx.table.name).normalized;
+      const checked = enablingDefaults(config, parseTableProperties({ ...change.properties }, tx.table.name).normalized);
       checkMappingModeChange(tx, metadata, { ...config, ...checked });
       withConfig(tx, metadata, { ...config, ...checked });
+      // Turning UniForm Iceberg on purges deletion vectors (IcebergCompatV2 allows none).
+      if (!isUniformIceberg(config) && isUniformIceberg({ ...config, ...checked })) await purgeDeletionVectors(tx, session, requireMetadata(tx));
       tx.operation = { name: 'SET TBLPROPERTIES', parameters: { properties: JSON.stringify(change.properties) }, metrics: {} };
       return;
     }

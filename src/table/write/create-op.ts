@@ -3,10 +3,11 @@ import type { Session } from '../../engine/index.js';
 import type { StructField, StructType } from '../../expr/types.js';
 import type { DeltaSnapshot } from '../../formats/delta/snapshot.js';
 import type { Metadata } from '../../formats/delta/spec/actions.js';
-import { parseTableProperties } from '../../formats/delta/write/properties.js';
+import { icebergCompatVersion, parseTableProperties } from '../../formats/delta/write/properties.js';
 import type { TableContext } from '../context.js';
 import type { TableLocation } from '../location.js';
 import { stageCreateClustering } from '../maintenance/clustering.js';
+import { isUniformIceberg } from '../uniform/uniform-properties.js';
 import type { CommitResult } from './commit-loop.js';
 import { writeDataFiles } from './data-files.js';
 import { applyMetadata } from './schema-change.js';
@@ -110,10 +111,12 @@ function fromQuery(table: string, columns: readonly { name: string; type: Struct
 }
 
 /**
- * New tables get deletion vectors unless the request says otherwise, as on Databricks: DELETE,
- * UPDATE and MERGE then mark rows instead of rewriting files. A replaced table keeps what it asks for.
+ * New tables get deletion vectors unless the request says otherwise or asks for UniForm Iceberg,
+ * as on Databricks: DELETE, UPDATE and MERGE then mark rows instead of rewriting files. A replaced table keeps what it asks for.
  */
 function withDefaults(properties: Readonly<Record<string, string>>, isNew: boolean): Record<string, string> {
   const given = Object.keys(properties).some((k) => k.toLowerCase() === 'delta.enabledeletionvectors');
-  return isNew && !given ? { ...properties, 'delta.enableDeletionVectors': 'true' } : { ...properties };
+  // UniForm Iceberg (IcebergCompatV2) forbids deletion vectors: such tables default to none.
+  const value = isUniformIceberg(properties) || icebergCompatVersion(properties) === 2 ? 'false' : 'true';
+  return isNew && !given ? { ...properties, 'delta.enableDeletionVectors': value } : { ...properties };
 }

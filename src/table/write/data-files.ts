@@ -6,11 +6,13 @@ import type { ParquetWriteSpec, Session, WriteColumn, WriteConstraint, WrittenFi
 import type { StructField, StructType } from '../../expr/types.js';
 import type { AddFile, Metadata } from '../../formats/delta/spec/actions.js';
 import { encodeDataPath } from '../../formats/delta/write/data-path.js';
-import { parseTableProperties } from '../../formats/delta/write/properties.js';
+import { applyNestedIds } from '../../formats/delta/write/nested-ids.js';
+import { icebergCompatVersion, parseTableProperties } from '../../formats/delta/write/properties.js';
 import { buildStatsJson } from '../../formats/delta/write/stats-build.js';
 import type { TableContext } from '../context.js';
 import type { TableLocation } from '../location.js';
 import { mapLimit } from '../parallel.js';
+import { fileSchemaJson } from '../uniform/iceberg-schema.js';
 
 /** The table shape a write targets: logical schema (with physical names) and partitioning. */
 export interface WriteTarget {
@@ -53,7 +55,7 @@ export async function writeDataFiles(ctx: TableContext, table: TableLocation, se
   const stagingDir = localStaging ?? (await mkdtemp(join(tmpdir(), 'loch-write-')));
   const spec = writeSpec(target, sourceSql, stagingDir, writeId, options);
   try {
-    const placed = await writeParquet(session, spec);
+    const placed = (await writeParquet(session, spec)).map((f) => fromEngineKeys(spec, target, f));
     const written = options.subdir === undefined ? placed : placed.map((f) => ({ ...f, relativePath: `${options.subdir}/${f.relativePath}` }));
     await mapLimit(written, ctx.ioConcurrency, (file) => publish(table, local, file));
     const now = ctx.clock.now();
@@ -67,19 +69,51 @@ export async function writeDataFiles(ctx: TableContext, table: TableLocation, se
 
 function writeSpec(target: WriteTarget, sourceSql: string, outputDir: string, fileId: string, options: DataWriteOptions): ParquetWriteSpec {
   const partitions = new Set(target.partitionColumns);
-  const dataFields = target.schema.fields.filter((f) => !partitions.has(f.name));
+  const compat = icebergCompatVersion(target.metadata.configuration);
+  // IcebergCompat tables write list/map ids (V2) and keep partition values in the files too.
+  const schema = (compat ?? 0) >= 2 ? applyNestedIds(target.schema) : target.schema;
+  const dataFields = schema.fields.filter((f) => !partitions.has(f.name));
+  const partitionFields = target.partitionColumns.map((name) => fieldNamed(schema, name));
+  const keys = partitionKeys(schema, partitionFields, compat !== undefined);
+  const fileFields = [...dataFields, ...(compat === undefined ? [] : partitionFields)];
+  const icebergSchema = compat === undefined ? undefined : fileSchemaJson(fileFields);
   return {
     sourceSql,
-    columns: dataFields.map(writeColumn),
-    partitionColumns: target.partitionColumns.map((name) => {
-      const f = fieldNamed(target.schema, name);
-      return { source: f.name, physicalName: f.physicalName, type: f.type };
-    }),
+    columns: fileFields.map(writeColumn),
+    ...(icebergSchema === undefined ? {} : { keyValueMetadata: { 'iceberg.schema': icebergSchema } }),
+    partitionColumns: partitionFields.map((f, i) => ({ source: f.name, physicalName: keys[i] as string, type: f.type })),
     constraints: [...tableConstraints(target), ...(options.extraConstraints ?? [])],
     outputDir,
     fileId,
     ...(options.targetFileSize !== undefined ? { targetFileSize: options.targetFileSize } : {}),
   };
+}
+
+/**
+ * The engine's partition keys (directory names): the physical names, or, when the partition
+ * columns are also data columns of the file (IcebergCompat), names no data column uses: the
+ * logical name where free (column mapping gives data columns 'col-<uuid>' names), else a
+ * suffixed one. fromEngineKeys maps them back to the physical names the log uses.
+ */
+function partitionKeys(schema: StructType, fields: readonly StructField[], inFiles: boolean): string[] {
+  if (!inFiles) return fields.map((f) => f.physicalName);
+  const taken = new Set(schema.fields.map((f) => f.physicalName.toLowerCase()));
+  return fields.map((f) => {
+    let key = f.name;
+    while (taken.has(key.toLowerCase())) key = `${key}_partition`;
+    taken.add(key.toLowerCase());
+    return key;
+  });
+}
+
+/** A written file with partition values keyed by physical name again (see partitionKeys). */
+function fromEngineKeys(spec: ParquetWriteSpec, target: WriteTarget, file: WrittenFile): WrittenFile {
+  const values: Record<string, string | null> = {};
+  spec.partitionColumns.forEach((p, i) => {
+    const name = target.partitionColumns[i] as string;
+    values[fieldNamed(target.schema, name).physicalName] = file.partitionValues[p.physicalName] ?? null;
+  });
+  return { ...file, partitionValues: values };
 }
 
 function writeColumn(f: StructField): WriteColumn {

@@ -11,18 +11,23 @@ import { expiredLogFiles } from '../../formats/delta/write/log-cleanup.js';
 import { parseTableProperties } from '../../formats/delta/write/properties.js';
 import type { TableContext } from '../context.js';
 import type { TableLocation } from '../location.js';
+import { convertAfterCommit } from '../uniform/after-commit.js';
+import { isUniformIceberg } from '../uniform/uniform-properties.js';
 
 /** Actions per part above which a checkpoint is split into a multi-part checkpoint. */
 export const DEFAULT_CHECKPOINT_PART_ACTIONS = 1_000_000;
 
 /**
- * Work after a successful commit: a checkpoint every `delta.checkpointInterval` versions, and
- * then the clean-up of log files older than `delta.logRetentionDuration`.
+ * Work after a successful commit: the Iceberg metadata of a UniForm table (uniform/after-commit.ts),
+ * a checkpoint every `delta.checkpointInterval` versions, and then the clean-up of log files
+ * older than `delta.logRetentionDuration`.
  *
  * Both are optimisations over a commit that has already happened, so their failures never
  * reach the caller: the next checkpoint interval tries again, and readers do not need either.
  */
 export async function afterCommit(ctx: TableContext, table: TableLocation, version: number, metadata: Metadata): Promise<void> {
+  // UniForm: Iceberg metadata for the new version; never throws (failures become warnings).
+  if (isUniformIceberg(metadata.configuration)) await convertAfterCommit(ctx, table, version);
   const props = parseTableProperties({ ...metadata.configuration }, table.name, { allowUnknownDeltaKeys: true });
   if (version === 0 || version % props.checkpointInterval !== 0) return;
   try {

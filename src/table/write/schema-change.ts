@@ -3,8 +3,10 @@ import type { StructField, StructType } from '../../expr/types.js';
 import type { Metadata } from '../../formats/delta/spec/actions.js';
 import { parseDeltaSchema, schemaToDeltaJson } from '../../formats/delta/spec/schema.js';
 import { assignColumnMapping } from '../../formats/delta/write/column-mapping-assign.js';
-import { parseTableProperties } from '../../formats/delta/write/properties.js';
+import { assignNestedIds } from '../../formats/delta/write/nested-ids.js';
+import { icebergCompatVersion, parseTableProperties } from '../../formats/delta/write/properties.js';
 import { requiredProtocol } from '../../formats/delta/write/protocol-for.js';
+import { isUniformIceberg, uniformConfiguration } from '../uniform/uniform-properties.js';
 import type { DeltaTransaction } from './transaction.js';
 
 const MAX_COLUMN_ID_KEY = 'delta.columnMapping.maxColumnId';
@@ -15,7 +17,8 @@ const MAX_COLUMN_ID_KEY = 'delta.columnMapping.maxColumnId';
  * Returns the schema as the table will see it.
  */
 export function applyMetadata(tx: DeltaTransaction, metadata: Metadata, schema: StructType): StructType {
-  const props = parseTableProperties({ ...metadata.configuration }, tx.table.name, { allowUnknownDeltaKeys: true });
+  // UniForm Iceberg brings IcebergCompatV2 and column mapping along (uniform-properties.ts).
+  const props = parseTableProperties(uniformConfiguration({ ...metadata.configuration }, tx.table.name), tx.table.name, { allowUnknownDeltaKeys: true });
   let configuration = props.normalized;
   let mapped = schema;
   if (props.columnMappingMode !== 'none') {
@@ -23,9 +26,22 @@ export function applyMetadata(tx: DeltaTransaction, metadata: Metadata, schema: 
     // Columns that exist in files under their own names keep them as physical names (Spark does
     // the same when mapping is turned on for a table with data).
     const unmapped = tx.snapshot !== undefined && tx.snapshot.columnMapping === 'none' ? allNames(tx.snapshot.schema) : new Set<string>();
-    const assigned = assignColumnMapping(schema, props.columnMappingMode, startId, (f) => (unmapped.has(f.name) ? f.name : `col-${tx.ctx.ids.uuid()}`));
+    // UniForm: fields inside structs keep their names, because Iceberg readers on DuckDB find
+    // nested fields by name (only top-level columns by field id); new top-level names are
+    // Avro-safe ('col_<hex>'), because Iceberg readers that match parquet columns by name
+    // compare against Avro-sanitised names (Java's AvroSchemaUtil.makeCompatibleName).
+    const uniform = isUniformIceberg(props.normalized);
+    const nested = uniform ? nestedFields(schema) : new Set<StructField>();
+    const fresh = (): string => (uniform ? `col_${tx.ctx.ids.uuid().replace(/-/g, '')}` : `col-${tx.ctx.ids.uuid()}`);
+    const assigned = assignColumnMapping(schema, props.columnMappingMode, startId, (f) => (unmapped.has(f.name) || nested.has(f) ? f.name : fresh()));
     mapped = assigned.schema;
     configuration = { ...configuration, [MAX_COLUMN_ID_KEY]: String(assigned.maxColumnId) };
+    if ((icebergCompatVersion(configuration) ?? 0) >= 2) {
+      // IcebergCompatV2: list elements and map keys/values get ids too, written as parquet field ids.
+      const nested = assignNestedIds(mapped, assigned.maxColumnId);
+      mapped = nested.schema;
+      configuration = { ...configuration, [MAX_COLUMN_ID_KEY]: String(nested.maxColumnId) };
+    }
   }
   checkPartitionColumns(tx.table.name, mapped, metadata.partitionColumns);
   tx.setMetadata({ ...metadata, schemaString: schemaToDeltaJson(mapped), configuration: storedConfiguration(configuration) });
@@ -113,5 +129,24 @@ function allNames(schema: StructType): Set<string> {
     }
   };
   walk(schema);
+  return out;
+}
+
+/** Every struct field below the top level (inside structs, lists and maps). */
+function nestedFields(schema: StructType): Set<StructField> {
+  const out = new Set<StructField>();
+  const walk = (type: StructField['type'], top: boolean): void => {
+    if (type.kind === 'struct') {
+      for (const f of type.fields) {
+        if (!top) out.add(f);
+        walk(f.type, false);
+      }
+    } else if (type.kind === 'array') walk(type.element, false);
+    else if (type.kind === 'map') {
+      walk(type.key, false);
+      walk(type.value, false);
+    }
+  };
+  walk(schema, true);
   return out;
 }

@@ -250,6 +250,30 @@ function typedProperties(normalized: Readonly<Record<string, string>>, constrain
   };
 }
 
+/**
+ * The formats of `delta.universalFormat.enabledFormats` (a comma list such as 'iceberg' or
+ * 'iceberg,hudi'), lower-cased and trimmed; [] when absent. Keys are matched case-insensitively.
+ */
+export function universalFormats(configuration: Readonly<Record<string, string>>): string[] {
+  const key = Object.keys(configuration).find((k) => k.toLowerCase() === 'delta.universalformat.enabledformats');
+  const raw = key === undefined ? '' : (configuration[key] ?? '');
+  return raw
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter((f) => f !== '');
+}
+
+/**
+ * The IcebergCompat version the table asks for (`delta.enableIcebergCompatV1|V2|V3` = 'true',
+ * highest wins; keys case-insensitive), or undefined. Writers then materialise partition values
+ * in the data files (and, from V2, write list/map nested ids).
+ */
+export function icebergCompatVersion(configuration: Readonly<Record<string, string>>): 1 | 2 | 3 | undefined {
+  const on = (version: number): boolean =>
+    Object.entries(configuration).some(([k, v]) => k.toLowerCase() === `delta.enableicebergcompatv${version}` && parseBooleanProperty(v) === true);
+  return on(3) ? 3 : on(2) ? 2 : on(1) ? 1 : undefined;
+}
+
 /** Where a value came from, for error messages. */
 export interface PropertyWhere {
   readonly table?: string;

@@ -237,7 +237,11 @@ describe('checkWritable', () => {
     expect(() => ok(protocol)).not.toThrow();
   });
 
-  it.each(['rowTracking', 'icebergCompatV1', 'icebergCompatV2', 'checkpointProtection', 'somethingNew'])('refuses writer feature %s', (feature) => {
+  it('writes IcebergCompatV2 tables (UniForm: partition values in files, nested ids, no DVs)', () => {
+    expect(() => ok({ minReaderVersion: 2, minWriterVersion: 7, writerFeatures: ['columnMapping', 'icebergCompatV2'] })).not.toThrow();
+  });
+
+  it.each(['rowTracking', 'icebergCompatV1', 'checkpointProtection', 'somethingNew'])('refuses writer feature %s', (feature) => {
     const error = thrown(() => ok({ minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['appendOnly', feature] }));
     expect(error.code).toBe('UNSUPPORTED_FEATURE');
     expect(error.message).toBe(`delta protocol: table /t version 4 requires writer feature '${feature}', which Loch does not support for writing`);

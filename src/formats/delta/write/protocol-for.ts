@@ -313,6 +313,8 @@ export const WRITABLE_FEATURES: ReadonlySet<string> = new Set([
   'v2Checkpoint',
   // Supported as long as Loch does not cluster: it keeps the delta.clustering domain untouched.
   'clustering',
+  // Loch writes what IcebergCompatV2 asks (partition values in the files, nested ids, no DVs).
+  'icebergCompatV2',
 ]);
 
 /**

@@ -1,7 +1,6 @@
 import { LochError } from '../../../core/errors.js';
 import type { WrittenColumnStats } from '../../../expr/file-facts.js';
 import type { LiteralValue } from '../../../expr/nodes.js';
-import type { WrittenFile } from '../../../engine/write-spec.js';
 import type { DataFile, DataFileContent, IcebergField, IcebergSchema, IcebergType, PartitionTuple } from '../model.js';
 import { encodeBinaryValue } from '../values/binary-value.js';
 import { truncateBinaryLower, truncateBinaryUpper, truncateStringLower, truncateStringUpper } from './bound-truncate.js';
@@ -46,7 +45,17 @@ interface Leaf {
  * INVALID_ARGUMENT: equality deletes without equalityIds, equalityIds or referencedDataFile on
  * the wrong content.
  */
-export function dataFileFromWritten(written: WrittenFile, options: DataFileOptions): DataFile {
+/**
+ * What a parquet writer reports about one file it wrote (the engine's WrittenFile has this
+ * shape; format code cannot import the engine, which sits above it).
+ */
+export interface WrittenFileFacts {
+  readonly rowCount: number;
+  readonly sizeBytes: number;
+  readonly columnStats: readonly WrittenColumnStats[];
+}
+
+export function dataFileFromWritten(written: WrittenFileFacts, options: DataFileOptions): DataFile {
   const content = options.content ?? 'data';
   checkContent(content, options);
   const leaves = leafIndex(options.schema.fields);

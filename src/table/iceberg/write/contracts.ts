@@ -72,9 +72,10 @@ export interface IcebergTransaction {
   /**
    * Writes the rows of `sourceSql` (columns by position in table order, or by name with
    * `byName`) as data files of the current spec, partitioned by its transforms, with field ids
-   * and Iceberg column metrics; stages them as added. Returns the rows written.
+   * and Iceberg column metrics; stages them as added. Returns the rows written. `columns` (added
+   * by G): INSERT INTO t (a, b): the source gives these columns in order, the rest are NULL.
    */
-  writeRows(session: Session, sourceSql: string, options?: { readonly byName?: boolean }): Promise<number>;
+  writeRows(session: Session, sourceSql: string, options?: { readonly byName?: boolean; readonly columns?: readonly string[] }): Promise<number>;
   /** Stages already-written files (data, position deletes, DVs) as added. */
   addFiles(files: readonly DataFile[]): void;
   /** Stages live entries (data or delete files) as removed. */

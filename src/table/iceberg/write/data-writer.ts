@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeParquet } from '../../../engine/index.js';
 import type { ParquetWriteSpec, Session, WriteColumn, WrittenFile } from '../../../engine/index.js';
-import { quoteIdentifier } from '../../../expr/to-sql.js';
 import type { StructField } from '../../../expr/types.js';
 import type { DataFile, IcebergSchema, PartitionSpec, TableMetadata } from '../../../formats/iceberg/model.js';
 import { toLochSchema } from '../../../formats/iceberg/spec/schema.js';
@@ -98,9 +97,4 @@ async function publish(table: TableLocation, local: boolean, file: WrittenFile, 
     return;
   }
   await table.store.put(key, await readFile(file.localPath));
-}
-
-/** `SELECT` over the aligned source: used by callers that align columns themselves. */
-export function selectColumns(names: readonly string[], sourceSql: string): string {
-  return `SELECT ${names.map(quoteIdentifier).join(', ')} FROM (${sourceSql}) AS "__loch_aligned"`;
 }

@@ -37,9 +37,9 @@ interface Touched {
  * - copy-on-write: touched files are rewritten without those rows (one write with the new rows)
  *   and removed, with the deletion vectors and single-file position deletes that named them;
  * - merge-on-read: v2 writes position delete files, v3 one Puffin file of deletion vectors that
- *   include each file's earlier deletes (the old vector is removed). A file left without rows is
- *   removed instead, and files of an older partition spec are rewritten (the snapshot's added
- *   delete files carry the current spec).
+ *   include each file's earlier deletes (its old vector and file-scoped position deletes are
+ *   removed). A file left without rows is removed instead, and files of an older partition
+ *   spec are rewritten (the snapshot's added delete files carry the current spec).
  */
 export async function removeIcebergRows(
   target: IcebergDmlTarget,
@@ -60,9 +60,10 @@ export async function removeIcebergRows(
   const marked = strategy === 'copy-on-write' ? [] : kept.filter((t) => t.entry.specId === tx.spec.specId);
   const written = await writeRowsAndSurvivors(target, session, scan, rows, newRowsSql, rewrite);
   const deletes = (await tx.liveEntries()).deletes;
-  const addedDeletes = marked.length === 0 ? [] : v3 ? await writeDeletionVectorFile(target, marked.map((t) => ({ entry: t.entry, positions: mergeSorted(scan.deleted[t.index], t.positions ?? []) }))) : await writePositionDeleteFiles(target, session, scan.entries, rows, marked.map((t) => t.index));
+  const addedDeletes = await writeDeletes(target, session, scan, rows, marked, v3);
   const gone = [...emptied, ...rewrite].map((t) => t.entry);
-  const staleDeletes = [...deletesOf(deletes, gone, 'all'), ...(v3 ? deletesOf(deletes, marked.map((t) => t.entry), 'vectors') : [])];
+  // v3: the new vector holds every earlier delete of its file, so the old vector and file-scoped position deletes go.
+  const staleDeletes = deletesOf(deletes, [...gone, ...(v3 ? marked.map((t) => t.entry) : [])]);
   tx.removeFiles([...gone, ...staleDeletes]);
   tx.addFiles(addedDeletes);
   return {
@@ -72,6 +73,16 @@ export async function removeIcebergRows(
     addedDeleteFiles: addedDeletes.length,
     removedDeleteFiles: staleDeletes.length,
   };
+}
+
+/** v3: one deletion vector per marked file holding its old and new positions; v2: position delete files of the new ones. */
+async function writeDeletes(target: IcebergDmlTarget, session: Session, scan: IcebergTargetScan, rows: string, marked: readonly Touched[], v3: boolean) {
+  if (marked.length === 0) return [];
+  if (!v3) return writePositionDeleteFiles(target, session, scan.entries, rows, marked.map((t) => t.index));
+  return writeDeletionVectorFile(
+    target,
+    marked.map((t) => ({ entry: t.entry, positions: mergeSorted(scan.deleted[t.index], t.positions ?? []) })),
+  );
 }
 
 /** Touched files with their removed-row counts (and, when asked, the positions), by scan index. */
@@ -108,18 +119,14 @@ async function writeRowsAndSurvivors(target: IcebergDmlTarget, session: Session,
 }
 
 /**
- * Live delete files tied to one of `data`: deletion vectors (always naming their data file) and,
- * for 'all', position delete files whose referenced_data_file is one of them. Files covering
- * several data files stay: they no longer match the removed ones, which is harmless.
+ * Live delete files scoped to one of `data`: deletion vectors and position delete files whose
+ * referenced_data_file is one of them (Java's "file-scoped" deletes). Files covering several
+ * data files stay: they no longer match a removed file, which is harmless.
  */
-function deletesOf(deletes: readonly LiveEntry[], data: readonly LiveEntry[], which: 'all' | 'vectors'): LiveEntry[] {
+function deletesOf(deletes: readonly LiveEntry[], data: readonly LiveEntry[]): LiveEntry[] {
   if (data.length === 0) return [];
   const paths = new Set(data.map((e) => e.dataFile.filePath));
-  return deletes.filter((d) => {
-    const ref = d.dataFile.referencedDataFile;
-    if (d.dataFile.content !== 'position_deletes' || ref === undefined || !paths.has(ref)) return false;
-    return which === 'all' || d.dataFile.fileFormat === 'puffin';
-  });
+  return deletes.filter((d) => d.dataFile.content === 'position_deletes' && d.dataFile.referencedDataFile !== undefined && paths.has(d.dataFile.referencedDataFile));
 }
 
 /** Union of two ascending position lists. */

@@ -138,10 +138,19 @@ export function partitionField(term: PartitionTerm, schema: IcebergSchema, field
 }
 
 /** INSERT INTO: appends the query's rows as one snapshot (no snapshot when there are none). */
-export async function appendToIceberg(target: IcebergTarget, session: Session, sourceSql: string, options: { readonly byName?: boolean } & IcebergTransactionOptions = {}): Promise<{ rows: number; outcome: IcebergCommitOutcome }> {
+export async function appendToIceberg(target: IcebergTarget, session: Session, sourceSql: string, options: WriteRowsOptions & IcebergTransactionOptions = {}): Promise<{ rows: number; outcome: IcebergCommitOutcome }> {
   const tx = await beginIcebergTransaction(target, options);
-  const rows = await tx.writeRows(session, sourceSql, { byName: options.byName ?? false });
+  const rows = await tx.writeRows(session, sourceSql, rowOptions(options));
   return { rows, outcome: await tx.commit(rows > 0 ? 'append' : undefined) };
+}
+
+export interface WriteRowsOptions {
+  readonly byName?: boolean;
+  readonly columns?: readonly string[];
+}
+
+function rowOptions(options: WriteRowsOptions): WriteRowsOptions {
+  return { byName: options.byName ?? false, ...(options.columns === undefined ? {} : { columns: options.columns }) };
 }
 
 export type OverwriteMode = { readonly kind: 'all' } | { readonly kind: 'dynamic' };
@@ -151,11 +160,11 @@ export type OverwriteMode = { readonly kind: 'all' } | { readonly kind: 'dynamic
  * partitionOverwriteMode=dynamic, and `PARTITION (col)`) replaces only the partitions of the
  * current spec the new rows fall into (an unpartitioned table is replaced whole).
  */
-export async function overwriteIceberg(target: IcebergTarget, session: Session, sourceSql: string, mode: OverwriteMode, options: { readonly byName?: boolean } & IcebergTransactionOptions = {}): Promise<{ rows: number; outcome: IcebergCommitOutcome }> {
+export async function overwriteIceberg(target: IcebergTarget, session: Session, sourceSql: string, mode: OverwriteMode, options: WriteRowsOptions & IcebergTransactionOptions = {}): Promise<{ rows: number; outcome: IcebergCommitOutcome }> {
   const tx = await beginIcebergTransaction(target, options);
   const live = await tx.liveEntries();
   const before = tx.metadata;
-  const rows = await tx.writeRows(session, sourceSql, { byName: options.byName ?? false });
+  const rows = await tx.writeRows(session, sourceSql, rowOptions(options));
   const removed = mode.kind === 'all' || tx.spec.fields.length === 0 ? [...live.data, ...live.deletes] : touchedPartitions(tx, before, live);
   tx.removeFiles(removed);
   const changed = removed.length > 0 || rows > 0;

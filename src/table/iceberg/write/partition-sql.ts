@@ -7,7 +7,7 @@ import type { IcebergSchema, PartitionSpec } from '../../../formats/iceberg/mode
 import { fieldById, toLochType } from '../../../formats/iceberg/spec/schema.js';
 import { parseTransform, transformResultType } from '../../../formats/iceberg/transforms/transform.js';
 import type { Transform } from '../../../formats/iceberg/transforms/transform.js';
-import { ICEBERG_BUCKET_FUNCTION } from '../../../engine/duckdb/iceberg-functions.js';
+import { ICEBERG_BUCKET_FUNCTION } from '../../../engine/index.js';
 
 /**
  * Partition transforms as SQL over the write's source rows, so DuckDB partitions the files by

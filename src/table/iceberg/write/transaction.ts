@@ -114,10 +114,10 @@ export class LochIcebergTransaction implements IcebergTransaction {
     return this.live;
   }
 
-  async writeRows(session: Session, sourceSql: string, options: { readonly byName?: boolean } = {}): Promise<number> {
+  async writeRows(session: Session, sourceSql: string, options: { readonly byName?: boolean; readonly columns?: readonly string[] } = {}): Promise<number> {
     const { ctx, table } = this.target;
     const source = await describeSource(session, sourceSql, `the query writing ${table.name}`);
-    const aligned = alignSource(table.name, this.lochSchema, sourceSql, source, { byName: options.byName ?? false });
+    const aligned = alignSource(table.name, this.lochSchema, sourceSql, source, { byName: options.byName ?? false, ...(options.columns === undefined ? {} : { columns: options.columns }) });
     const result = await writeIcebergFiles(ctx, table, session, this.working, this.schema, this.spec, aligned);
     this.addFiles(result.files);
     return result.rows;
