@@ -14,7 +14,7 @@ import {
 } from './partition-values.js';
 import { parseDeltaSchema } from './spec/schema.js';
 import { DELTA_TESTDATA, latestMetadata, readLogActions } from './test-support/corpus.js';
-import { thrown } from './test-support/errors.js';
+import { thrown } from '../../test-support/errors.js';
 
 const where = { column: 'c', table: 't', file: 'f.parquet' };
 

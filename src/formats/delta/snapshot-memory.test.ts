@@ -3,7 +3,7 @@ import { FixedClock } from '../../core/clock.js';
 import { classicCheckpointKey, commitKey, LAST_CHECKPOINT_KEY, multiPartCheckpointKey } from './log/log-files.js';
 import { latestVersion, loadDeltaSnapshot, readCommitActions } from './snapshot.js';
 import { DuckDbParquetReader } from './test-support/duckdb-parquet-reader.js';
-import { rejection } from './test-support/errors.js';
+import { rejection } from '../../test-support/errors.js';
 import {
   add,
   commitInfo,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { dvUniqueId, resolveDvLocation } from './descriptor.js';
 
 describe('deletion vector descriptor', () => {

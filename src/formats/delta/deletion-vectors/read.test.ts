@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../storage/memory/memory-store.js';
 import { corpusStore, corpusTables, readLogActions } from '../test-support/corpus.js';
-import { rejection } from '../test-support/errors.js';
+import { rejection } from '../../../test-support/errors.js';
 import { crc32 } from '../../shared/roaring/crc32.js';
 import type { DeletionVectorDescriptor } from './descriptor.js';
 import { readDeletionVector } from './read.js';

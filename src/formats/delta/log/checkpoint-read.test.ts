@@ -3,7 +3,7 @@ import { readCheckpointActions, sidecarKey } from './checkpoint-read.js';
 import { classicCheckpointKey, multiPartCheckpointKey, v2CheckpointKey } from './log-files.js';
 import type { SegmentCheckpoint } from './segment.js';
 import { DuckDbParquetReader } from '../test-support/duckdb-parquet-reader.js';
-import { rejection } from '../test-support/errors.js';
+import { rejection } from '../../../test-support/errors.js';
 import { add, logStore, metadata, ndjson, parquetCheckpointBytes, protocol, putObject, remove } from '../test-support/log-builder.js';
 
 const table = '/lake/t';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classicCheckpointKey, commitKey, compactionKey, LAST_CHECKPOINT_KEY, multiPartCheckpointKey, v2CheckpointKey } from './log-files.js';
 import { parseLastCheckpoint } from './last-checkpoint.js';
 import { listLogSegment } from './segment.js';
-import { rejection } from '../test-support/errors.js';
+import { rejection } from '../../../test-support/errors.js';
 import { deleteCommitsBefore, logStore, putObject, writeSimpleLog } from '../test-support/log-builder.js';
 import { RecordingStore } from '../test-support/recording-store.js';
 

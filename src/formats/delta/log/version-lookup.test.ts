@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../../../core/clock.js';
-import { rejection } from '../test-support/errors.js';
+import { rejection } from '../../../test-support/errors.js';
 import { commitInfo, deleteCommitsBefore, logStore, metadata, protocol, putObject, simpleLogStore, writeCommit, writeSimpleLog } from '../test-support/log-builder.js';
 import { classicCheckpointKey } from './log-files.js';
 import { latestVersion, versionAtOrBefore } from './version-lookup.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { utf8Encode } from '../../../core/bytes.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { deletionVectorUniqueId, parseAction, parseCommitFile } from './actions.js';
 
 const where = { table: '/t', version: 3, line: 2 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decimal, primitive, typeToString } from '../../../expr/types.js';
 import type { StructType } from '../../../expr/types.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { parseDeltaSchema, schemaToDeltaJson } from './schema.js';
 
 const where = { table: '/t', version: 4 };

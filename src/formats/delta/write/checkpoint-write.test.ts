@@ -12,7 +12,7 @@ import { classicCheckpointKey, multiPartCheckpointKey } from '../log/log-files.j
 import { parseAction } from '../spec/actions.js';
 import type { Action, AddFile, Metadata, Protocol, RemoveFile } from '../spec/actions.js';
 import { DuckDbParquetReader } from '../test-support/duckdb-parquet-reader.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { logStore } from '../test-support/log-builder.js';
 import type { CheckpointState } from './checkpoint-write.js';
 import { checkpointRows, checkpointSchema, lastCheckpointJson, splitCheckpointParts } from './checkpoint-write.js';

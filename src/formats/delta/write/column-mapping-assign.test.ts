@@ -3,7 +3,7 @@ import type { StructField, StructType } from '../../../expr/types.js';
 import { field, primitive } from '../../../expr/types.js';
 import { COLUMN_ID_KEY, PHYSICAL_NAME_KEY, parseDeltaSchema, schemaToDeltaJson } from '../spec/schema.js';
 import { corpusTables, latestMetadata } from '../test-support/corpus.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { assignColumnMapping } from './column-mapping-assign.js';
 
 const where = { table: 't', version: 0 };

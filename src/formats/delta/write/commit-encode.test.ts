@@ -5,7 +5,7 @@ import { utf8Decode } from '../../../core/bytes.js';
 import { parseCommitFile } from '../spec/actions.js';
 import type { Action } from '../spec/actions.js';
 import { DELTA_TESTDATA, corpusTables } from '../test-support/corpus.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { encodeActions } from './commit-encode.js';
 
 const where = { table: 't', version: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalPath } from '../log/file-identity.js';
 import { corpusTables, readLogActions } from '../test-support/corpus.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import {
   HIVE_DEFAULT_PARTITION,
   decodeDataPath,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { LAST_CHECKPOINT_KEY, classicCheckpointKey, commitKey, compactionKey, crcKey, multiPartCheckpointKey, v2CheckpointKey } from '../log/log-files.js';
 import { expiredLogFiles } from './log-cleanup.js';
 import type { ListedLogFile } from './log-cleanup.js';

@@ -5,7 +5,7 @@ import type { DataType, PrimitiveName } from '../../../expr/types.js';
 import { decimal, primitive } from '../../../expr/types.js';
 import { parsePartitionValue } from '../partition-values.js';
 import { corpusTables, readLogActions } from '../test-support/corpus.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { javaFloatText, serializePartitionValue } from './partition-serialize.js';
 
 const T = (name: PrimitiveName): DataType => primitive(name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { corpusTables, readLogActions } from '../test-support/corpus.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { canonicalPropertyKey, parseColumnPath, parseIntervalMs, parseTableProperties, splitStatsColumns } from './properties.js';
 
 const DAY = 86_400_000;

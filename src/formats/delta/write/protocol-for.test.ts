@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { field, primitive } from '../../../expr/types.js';
 import type { DataType, StructField, StructType } from '../../../expr/types.js';
 import type { Protocol } from '../spec/actions.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { checkWritable, legacyWriterFeatures, protocolSupports, requiredProtocol } from './protocol-for.js';
 
 const where = { table: '/t', version: 4 };

@@ -5,7 +5,7 @@ import type { LiteralValue } from '../../../expr/nodes.js';
 import type { DataType, PrimitiveName, StructType } from '../../../expr/types.js';
 import { decimal, field, primitive } from '../../../expr/types.js';
 import { parseFileStats } from '../stats.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { buildStatsJson } from './stats-build.js';
 
 const T = (name: PrimitiveName): DataType => primitive(name);

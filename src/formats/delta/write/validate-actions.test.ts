@@ -3,7 +3,7 @@ import { decimal, field, primitive } from '../../../expr/types.js';
 import type { StructField, StructType } from '../../../expr/types.js';
 import type { Action, AddFile, DeletionVectorDescriptor, Metadata, Protocol } from '../spec/actions.js';
 import { schemaToDeltaJson } from '../spec/schema.js';
-import { thrown } from '../test-support/errors.js';
+import { thrown } from '../../../test-support/errors.js';
 import { assertValidCommit, validateCommit } from './validate-actions.js';
 import type { CommitBefore } from './validate-actions.js';
 

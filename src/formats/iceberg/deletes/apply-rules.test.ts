@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LochError } from '../../../core/errors.js';
 import type { LiteralValue } from '../../../expr/nodes.js';
 import type { DataFileContent, EntryStatus, LiveEntry, PartitionSpec } from '../model.js';
 import { assignDeletes, isUnpartitioned, partitionKey } from './apply-rules.js';
 import type { AppliedDeletes } from './apply-rules.js';
+import { thrown } from '../../../test-support/errors.js';
 
-function thrown(run: () => unknown): LochError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a LochError, but the call returned');
-}
 
 interface EntryOptions {
   readonly path: string;

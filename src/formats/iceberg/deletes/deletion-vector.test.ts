@@ -3,23 +3,14 @@ import { join } from 'node:path';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { findTestdata } from '../../../../tests/support/corpus.js';
-import { LochError } from '../../../core/errors.js';
 import { DELETION_VECTOR_BLOB_TYPE, decodeDeletionVectorBlob, deletionVectorProperties, encodeDeletionVectorBlob } from './deletion-vector.js';
 import { puffinBlobBytes, readPuffinFooter, writePuffin } from './puffin.js';
+import { thrown } from '../../../test-support/errors.js';
 
 const DV_DIR = join(findTestdata(), 'iceberg', 'trino_v3_deletion_vectors', 'data');
 const DV_FILE_1 = 'dv-20260504_111446_00010_8gkte-9a41c74f-3cae-4b67-a4e3-ec4437d1c988.puffin';
 const DV_FILE_2 = 'dv-20260504_111849_00012_8gkte-2ed65adb-8895-4026-bb5e-efcedbf874e5.puffin';
 
-function thrown(run: () => unknown): LochError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a LochError, but the call returned');
-}
 
 function corpusFile(name: string): Uint8Array {
   return new Uint8Array(readFileSync(join(DV_DIR, name)));

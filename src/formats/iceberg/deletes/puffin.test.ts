@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findTestdata } from '../../../../tests/support/corpus.js';
-import { LochError } from '../../../core/errors.js';
 import { PUFFIN_TRAILER_SIZE, puffinBlobBytes, puffinFooterSize, readPuffinFooter, writePuffin } from './puffin.js';
+import { thrown } from '../../../test-support/errors.js';
 
 const CORPUS = join(findTestdata(), 'iceberg');
 const DV_DIR = join(CORPUS, 'trino_v3_deletion_vectors', 'data');
@@ -12,15 +12,6 @@ const DV_FILE_2 = 'dv-20260504_111849_00012_8gkte-2ed65adb-8895-4026-bb5e-efcedb
 const DATA_A = 's3a://warehouse/deletion_vectors/data/20260504_111440_00009_8gkte-580c7fe8-68ec-4a8b-8bce-a37f4af02113.parquet';
 const DATA_B = 's3a://warehouse/deletion_vectors/data/20260504_111846_00011_8gkte-7c2867a1-65a0-4133-9132-76d4b294da2a.parquet';
 
-function thrown(run: () => unknown): LochError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a LochError, but the call returned');
-}
 
 function footerOf(bytes: Uint8Array, name = 'f.puffin'): ReturnType<typeof readPuffinFooter> {
   return readPuffinFooter(bytes, bytes.length, name);

@@ -3,28 +3,15 @@ import type { LiteralValue } from '../../../expr/nodes.js';
 import { baseTypeName, logicalTypeOf, numberAttr } from '../avro/field-ids.js';
 import { decimalBytes } from '../avro/manifest-schemas.js';
 import type { IcebergType } from '../model.js';
+import { icebergTypeToString as icebergTypeText } from '../spec/types.js';
 
 /**
  * Partition tuple values between their Avro form in a manifest (Iceberg's Appendix A mapping)
  * and Loch's Literal value representation (expr/nodes.ts) of the Iceberg result type.
  */
 
-/** Iceberg type text for messages: "int", "decimal(9, 2)", "fixed[3]". */
-export function icebergTypeText(type: IcebergType): string {
-  switch (type.kind) {
-    case 'primitive':
-      return type.name;
-    case 'decimal':
-      return `decimal(${type.precision}, ${type.scale})`;
-    case 'fixed':
-      return `fixed[${type.length}]`;
-    case 'geometry':
-    case 'geography':
-      return type.text;
-    default:
-      return type.kind;
-  }
-}
+/** The type as the spec spells it, for messages (one definition: spec/types.ts). */
+export { icebergTypeToString as icebergTypeText } from '../spec/types.js';
 
 function avroTypeText(avroType: unknown): string {
   const base = baseTypeName(avroType);

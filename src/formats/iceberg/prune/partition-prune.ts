@@ -2,14 +2,15 @@ import type { FileFacts } from '../../../expr/file-facts.js';
 import { and, col, inList, isNull, lit, not, or, cmp } from '../../../expr/nodes.js';
 import type { ComparisonOp, Expr, Literal, LiteralValue } from '../../../expr/nodes.js';
 import { canPrune } from '../../../expr/prune.js';
-import { decimal, primitive } from '../../../expr/types.js';
-import type { DataType, PrimitiveName, StructField, StructType } from '../../../expr/types.js';
+import { primitive } from '../../../expr/types.js';
+import type { DataType, StructField, StructType } from '../../../expr/types.js';
 import type { FieldSummary, IcebergSchema, IcebergType, PartitionSpec, PartitionTuple } from '../model.js';
 import { applyTransform, parseTransform, transformResultType } from '../transforms/transform.js';
 import type { Transform } from '../transforms/transform.js';
 import { decimalToUnscaled, decodeBinaryValue, formatDays, parseDays, unscaledToDecimal } from '../values/binary-value.js';
 import { inexactUpperBound, leafColumns } from './file-facts.js';
 import type { LeafColumn } from './file-facts.js';
+import { toLochType } from '../spec/schema.js';
 
 /**
  * Partition pruning by inclusive projection (Iceberg's `Projections.inclusive`): a filter on
@@ -338,28 +339,10 @@ function step(v: LiteralValue, type: IcebergType, dir: 1 | -1): LiteralValue | u
   }
 }
 
-const PRIMITIVES: Readonly<Record<string, PrimitiveName>> = {
-  boolean: 'boolean',
-  int: 'integer',
-  long: 'long',
-  float: 'float',
-  double: 'double',
-  date: 'date',
-  time: 'time',
-  timestamp: 'timestamp_ntz',
-  timestamptz: 'timestamp',
-  timestamp_ns: 'timestamp_ntz_ns',
-  timestamptz_ns: 'timestamp_ns',
-  string: 'string',
-  uuid: 'uuid',
-  binary: 'binary',
-};
-
 /** The Loch type of a partition value (Iceberg → Loch mapping of the issue brief). */
 function lochTypeOf(type: IcebergType): DataType | undefined {
-  if (type.kind === 'decimal') return decimal(type.precision, type.scale);
-  if (type.kind === 'fixed') return { kind: 'fixed', length: type.length };
-  if (type.kind !== 'primitive') return undefined;
-  const name = PRIMITIVES[type.name];
-  return name ? primitive(name) : undefined;
+  if (type.kind === 'decimal' || type.kind === 'fixed') return toLochType(type);
+  // Values of these types never prune: no ordering Loch compares (variant, unknown) or none at all (geo, nested).
+  if (type.kind !== 'primitive' || type.name === 'variant' || type.name === 'unknown') return undefined;
+  return toLochType(type);
 }

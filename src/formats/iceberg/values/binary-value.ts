@@ -3,6 +3,7 @@ import { dataView, toHex, utf8Decode, utf8Encode } from '../../../core/bytes.js'
 import { LochError } from '../../../core/errors.js';
 import type { LiteralValue } from '../../../expr/nodes.js';
 import type { IcebergType } from '../model.js';
+import { icebergTypeToString as icebergTypeText } from '../spec/types.js';
 
 /**
  * Iceberg's binary single-value serialisation (spec Appendix D), used by column bounds and
@@ -171,22 +172,8 @@ function describe(value: LiteralValue): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** The type as the spec spells it ("decimal(9, 2)", "fixed[16]", "struct"), for messages. */
-export function icebergTypeText(type: IcebergType): string {
-  switch (type.kind) {
-    case 'primitive':
-      return type.name;
-    case 'decimal':
-      return `decimal(${type.precision}, ${type.scale})`;
-    case 'fixed':
-      return `fixed[${type.length}]`;
-    case 'geometry':
-    case 'geography':
-      return type.text;
-    default:
-      return type.kind;
-  }
-}
+/** The type as the spec spells it, for messages (one definition: spec/types.ts). */
+export { icebergTypeToString as icebergTypeText } from '../spec/types.js';
 
 // ---- value representation helpers shared by the transforms ------------------------------------
 

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import roaring from 'roaring';
-import { LochError } from '../../../core/errors.js';
 import { parseRoaringBitmapArray, portableBitmapSize, serializeRoaringBitmapArray } from './roaring-array.js';
+import { thrown } from '../../../test-support/errors.js';
 
 const { RoaringBitmap32 } = roaring;
 
-function thrown(run: () => unknown): LochError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a LochError, but the call returned');
-}
 
 function sortedUnique(values: number[]): number[] {
   return [...new Set(values)].sort((a, b) => a - b);

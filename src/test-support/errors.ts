@@ -1,4 +1,4 @@
-import { LochError } from '../../../core/errors.js';
+import { LochError } from '../core/errors.js';
 
 /** The LochError that `run` throws; fails the test when it returns or throws anything else. */
 export function thrown(run: () => unknown): LochError {
