@@ -1,6 +1,7 @@
 import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
-import { executeIcebergAlter, icebergPathTarget } from './iceberg-write-executor.js';
+import { executeIcebergAlter } from './iceberg-write-executor.js';
+import { icebergTargetOf } from './iceberg-catalog-target.js';
 import type { SqlEnv } from './sql-env.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { Alteration } from '../table/write/alter-op.js';
@@ -16,7 +17,8 @@ export type AlterStatement = Extract<
 
 /** ALTER TABLE …: one alteration, one commit. */
 export async function executeAlter(env: SqlEnv, session: Session, s: AlterStatement): Promise<WriteSummary> {
-  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergAlter(icebergPathTarget(env, s.target.path), s);
+  const iceberg = await icebergTargetOf(env, s.target);
+  if (iceberg !== undefined) return executeIcebergAlter(iceberg, s);
   if (s.kind === 'partition_field') throw new LochError('NOT_IMPLEMENTED', 'sql: ALTER TABLE … PARTITION FIELD needs an Iceberg table; Delta tables are partitioned by columns');
   const { location: path } = await resolveTableLocation(env, s.target, 'ALTER TABLE');
   await DeltaTable.open(env.ctx, path).alter(toAlteration(s), session);

@@ -7,6 +7,9 @@ import { DeltaTable } from '../table/delta-table.js';
 import type { CreateMode } from '../table/write/create-op.js';
 import { bindQuery } from './bind-query.js';
 import { createsIceberg, executeIcebergCreate, icebergPathTarget } from './iceberg-write-executor.js';
+import { catalogIcebergTarget, isIcebergTable, plannedIcebergTarget } from './iceberg-catalog-target.js';
+import { listMetadataNames, loadMetadata } from '../table/iceberg/load-metadata.js';
+import { locateTable } from '../table/location.js';
 import type { BoundQuery } from './bind-query.js';
 import type { ColumnDef, CreateTableStatement } from './parse/write-statements.js';
 import { tableLocation } from './resolve-table.js';
@@ -43,6 +46,11 @@ export async function executeCreateTable(env: SqlEnv, session: Session, s: Creat
   if (existing !== undefined) {
     if (s.ifNotExists) return { resultSql: NO_ROWS };
     if (!s.orReplace && !s.mustExist) throw alreadyExists(name);
+    // REPLACE without USING keeps the table's format.
+    if (isIcebergTable(existing)) {
+      if (s.using !== undefined) throw new LochError('NOT_IMPLEMENTED', `sql: CREATE OR REPLACE TABLE ${formatName(name)} USING ${s.using}: ${formatName(name)} is an Iceberg table; Loch does not change a table's format in place (drop it first)`);
+      return createIceberg(env, session, s);
+    }
     const location = tableLocation(existing, s.mustExist ? 'REPLACE TABLE' : 'CREATE OR REPLACE TABLE');
     if (s.location !== undefined && s.location.replace(/\/+$/, '') !== location.replace(/\/+$/, '')) {
       throw new LochError('INVALID_ARGUMENT', `sql: CREATE OR REPLACE TABLE ${formatName(name)}: the table lives at ${location}; LOCATION cannot move it to ${s.location}`);
@@ -110,7 +118,13 @@ async function discard(env: SqlEnv, plan: TablePlan): Promise<void> {
   if (plan.tableType === 'MANAGED') await env.catalog.discardPlan(plan).catch(() => {});
 }
 
-/** Iceberg: iceberg.`<path>` tables here; catalog names through the catalog's Iceberg support. */
+/**
+ * Iceberg: iceberg.`<path>` tables commit through their metadata files; names are catalog
+ * Iceberg tables. A new name gets a location from the catalog (managed, or the LOCATION given)
+ * and is registered by its first metadata commit (so a failed create registers nothing, and its
+ * managed folder is removed); an existing Iceberg name is replaced in place (history kept);
+ * `LOCATION '<dir holding an Iceberg table>'` without columns or query registers that table.
+ */
 async function createIceberg(env: SqlEnv, session: Session, s: CreateTableStatement): Promise<WriteSummary> {
   if (s.target.kind === 'path') {
     if (s.target.format !== 'iceberg') throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE ${describeTarget(s)} USING ICEBERG needs a name or iceberg.\`<path>\``);
@@ -118,7 +132,59 @@ async function createIceberg(env: SqlEnv, session: Session, s: CreateTableStatem
     refuseVolumeLocation(s.target.path, 'CREATE TABLE: table');
     return executeIcebergCreate(env, session, s, icebergPathTarget(env, s.target.path), createMode(s));
   }
-  throw new LochError('NOT_IMPLEMENTED', `sql: CREATE TABLE ${describeTarget(s)} USING ICEBERG: Iceberg tables in the catalog are not supported yet; use iceberg.\`<path>\``);
+  const name = resolveName(env.state, s.target.parts);
+  const existing = await env.catalog.findTable(name);
+  if (existing !== undefined) {
+    if (s.ifNotExists) return { resultSql: NO_ROWS };
+    if (!s.orReplace && !s.mustExist) throw alreadyExists(name);
+    const location = tableLocation(existing, s.mustExist ? 'REPLACE TABLE' : 'CREATE OR REPLACE TABLE');
+    if (!isIcebergTable(existing)) {
+      throw new LochError('NOT_IMPLEMENTED', `sql: CREATE OR REPLACE TABLE ${formatName(name)} USING ICEBERG: ${formatName(name)} is a Delta table; Loch does not change a table's format in place (drop it first)`, { context: { name: formatName(name) } });
+    }
+    if (s.location !== undefined && s.location.replace(/\/+$/, '') !== location.replace(/\/+$/, '')) {
+      throw new LochError('INVALID_ARGUMENT', `sql: CREATE OR REPLACE TABLE ${formatName(name)}: the table lives at ${location}; LOCATION cannot move it to ${s.location}`);
+    }
+    return executeIcebergCreate(env, session, s, catalogIcebergTarget(env, existing), s.mustExist ? 'replace' : 'or_replace');
+  }
+  if (s.mustExist) throw new LochError('NOT_FOUND', `catalog: table ${formatName(name)} does not exist (TABLE_OR_VIEW_NOT_FOUND)`, { context: { name: formatName(name) } });
+  const plan = await env.catalog.planTable(name, s.location);
+  try {
+    if (plan.tableType === 'EXTERNAL' && s.columns === undefined && s.asQuery === undefined) return await adoptIceberg(env, plan);
+    await refuseExistingIceberg(env, plan);
+    return await executeIcebergCreate(env, session, s, plannedIcebergTarget(env, plan), 'create');
+  } catch (error) {
+    await discard(env, plan);
+    // The first commit registers the name: ALREADY_EXISTS here is a name taken meanwhile.
+    if (isLochError(error, 'ALREADY_EXISTS')) {
+      if (s.ifNotExists) return { resultSql: NO_ROWS };
+      throw alreadyExists(name);
+    }
+    throw error;
+  }
+}
+
+/** Registers the Iceberg table an external LOCATION already holds, at its newest metadata file. */
+async function adoptIceberg(env: SqlEnv, plan: TablePlan): Promise<WriteSummary> {
+  const table = locateTable(plan.location, env.ctx.storeOptions);
+  let file: string;
+  try {
+    file = (await loadMetadata(table)).metadataFile;
+  } catch (cause) {
+    if (!isLochError(cause, 'NOT_FOUND')) throw cause;
+    throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE ${formatName(plan.name)} USING ICEBERG LOCATION '${plan.location}': there is no Iceberg table there; give the columns or AS SELECT to create one`, { cause });
+  }
+  const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(file) ? file : `${table.store.url.replace(/\/+$/, '')}/${file}`;
+  if ((await env.catalog.registerTable(plan, { format: 'ICEBERG', metadataLocation: absolute })) === 'exists') throw alreadyExists(plan.name);
+  return { resultSql: NO_ROWS };
+}
+
+/** Creating a second table over an external location's Iceberg table would fork its history. */
+async function refuseExistingIceberg(env: SqlEnv, plan: TablePlan): Promise<void> {
+  if (plan.tableType !== 'EXTERNAL') return;
+  const names = await listMetadataNames(locateTable(plan.location, env.ctx.storeOptions).store);
+  if (names.some((n) => n.endsWith('.metadata.json'))) {
+    throw new LochError('INVALID_ARGUMENT', `sql: CREATE TABLE ${formatName(plan.name)} LOCATION '${plan.location}': the location already holds an Iceberg table; omit the columns to register it`);
+  }
 }
 
 function createMode(s: CreateTableStatement): CreateMode {

@@ -1,7 +1,10 @@
 import type { HistoryEntry } from '../formats/delta/history.js';
 import type { TableSnapshot } from '../table/delta-table.js';
 import { sqlBigint, sqlString, sqlStringList, sqlStringMap, sqlTimestampMs } from './sql-text.js';
+import type { TableInfo } from '../catalog/catalog-types.js';
 import { clusteringColumns } from './catalog/table-source.js';
+import { icebergComment, icebergProperties, icebergTotals, type IcebergRelation } from './catalog/iceberg-relation.js';
+import { formatName } from './sql-env.js';
 
 /**
  * DESCRIBE HISTORY and DESCRIBE DETAIL become ordinary SELECTs over literals, so their output
@@ -58,3 +61,59 @@ export function detailSql(snapshot: TableSnapshot, name?: string): string {
   ].join(', ')}`;
 }
 
+
+/**
+ * DESCRIBE DETAIL of a catalog Iceberg table: Delta's columns, filled from the Iceberg metadata
+ * (format 'iceberg', id the table uuid, version the current snapshot's sequence number, the
+ * protocol columns NULL: Iceberg has format-version instead, shown in properties).
+ */
+export function icebergDetailSql(relation: IcebergRelation, info: TableInfo): string {
+  const m = relation.metadata;
+  const totals = icebergTotals(relation);
+  const current = m.snapshots.find((s) => s.snapshotId === m.currentSnapshotId);
+  return `SELECT ${[
+    `'iceberg' AS format`,
+    `${sqlString(m.tableUuid ?? info.id)} AS id`,
+    `${sqlString(formatName(info))} AS name`,
+    `${sqlString(icebergComment(relation))} AS description`,
+    `${sqlString(info.location)} AS location`,
+    `${sqlTimestampMs(info.createdAt)} AS createdAt`,
+    `${sqlTimestampMs(totals.lastModified)} AS lastModified`,
+    `${sqlStringList(relation.partitioning)} AS partitionColumns`,
+    `${sqlStringList([])} AS clusteringColumns`,
+    `${sqlBigint(totals.files)} AS numFiles`,
+    `${sqlBigint(totals.bytes)} AS sizeInBytes`,
+    `${sqlStringMap(Object.fromEntries(icebergProperties(relation)))} AS properties`,
+    `NULL::INTEGER AS minReaderVersion`,
+    `NULL::INTEGER AS minWriterVersion`,
+    `${sqlStringList([])} AS tableFeatures`,
+    `${sqlBigint(current?.sequenceNumber ?? 0)} AS version`,
+  ].join(', ')}`;
+}
+
+/**
+ * DESCRIBE HISTORY of a catalog Iceberg table: one row per snapshot, newest first, in Delta's
+ * columns: version is the sequence number, operation the snapshot's, operationMetrics its
+ * summary, readVersion the parent's sequence number, operationParameters.snapshotId the id
+ * (the one VERSION AS OF takes).
+ */
+export function icebergHistorySql(relation: IcebergRelation, limit: number | undefined): string {
+  const m = relation.metadata;
+  const bySnapshot = new Map(m.snapshots.map((s) => [s.snapshotId, s]));
+  const snapshots = [...m.snapshots].sort((a, b) => b.sequenceNumber - a.sequenceNumber || b.timestampMs - a.timestampMs).slice(0, limit ?? m.snapshots.length);
+  const entries: HistoryEntry[] = snapshots.map((s) => {
+    const parent = s.parentSnapshotId === undefined ? undefined : bySnapshot.get(s.parentSnapshotId);
+    const { operation, ...metrics } = s.summary;
+    return {
+      version: s.sequenceNumber,
+      timestamp: s.timestampMs,
+      operation: (operation ?? 'unknown').toUpperCase(),
+      operationParameters: { snapshotId: String(s.snapshotId) },
+      ...(parent !== undefined ? { readVersion: parent.sequenceNumber } : {}),
+      operationMetrics: metrics,
+      commitInfo: {},
+      ...(metrics['engine-name'] !== undefined ? { engineInfo: metrics['engine-name'] } : {}),
+    };
+  });
+  return historySql(entries);
+}

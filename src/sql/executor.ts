@@ -3,7 +3,10 @@ import { DeltaTable } from '../table/delta-table.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
 import { executeCatalogStatement, parseCatalogStatement } from './catalog/catalog-statements.js';
-import { detailSql, historySql } from './describe.js';
+import type { TableInfo } from '../catalog/catalog-types.js';
+import { openIcebergRelation } from './catalog/iceberg-relation.js';
+import { detailSql, historySql, icebergDetailSql, icebergHistorySql } from './describe.js';
+import { isIcebergTable } from './iceberg-catalog-target.js';
 import { executeFileStatement, parseFileStatement } from './files/file-statements.js';
 import { bindParams } from './params.js';
 import type { QueryParams } from './params.js';
@@ -13,7 +16,7 @@ import { parseWriteStatement } from './parse/write-statements.js';
 import { resolveTableLocation } from './resolve-table.js';
 import { ownedResult } from './result.js';
 import type { StatementResult } from './result.js';
-import { formatName } from './sql-env.js';
+import { formatName, resolveName } from './sql-env.js';
 import type { SqlEnv } from './sql-env.js';
 import { executeWrite } from './write-executor.js';
 import type { WriteSummary } from './write-target.js';
@@ -53,16 +56,27 @@ export class SqlExecutor {
     const statement = classifyStatement(sql);
     switch (statement.kind) {
       case 'describe_history': {
+        const iceberg = await this.describedIceberg(statement);
+        if (iceberg !== undefined) return this.summarised(async () => ({ resultSql: icebergHistorySql(await openIcebergRelation(this.env.ctx, iceberg), statement.limit) }));
         const { table } = await this.describedTable(statement, 'DESCRIBE HISTORY');
         return this.summarised(async () => ({ resultSql: historySql(await table.history(statement.limit)) }));
       }
       case 'describe_detail': {
+        const iceberg = await this.describedIceberg(statement);
+        if (iceberg !== undefined) return this.summarised(async () => ({ resultSql: icebergDetailSql(await openIcebergRelation(this.env.ctx, iceberg), iceberg) }));
         const { table, name } = await this.describedTable(statement, 'DESCRIBE DETAIL');
         return this.summarised(async () => ({ resultSql: detailSql(await table.snapshot(), name) }));
       }
       case 'query':
         return this.query(statement.sql, options.params);
     }
+  }
+
+  /** The catalog Iceberg table DESCRIBE HISTORY/DETAIL names, if it names one. */
+  private async describedIceberg(statement: DescribedTable): Promise<TableInfo | undefined> {
+    if (statement.path !== undefined) return undefined;
+    const info = await this.env.catalog.findTable(resolveName(this.env.state, statement.name));
+    return isIcebergTable(info) ? info : undefined;
   }
 
   private async describedTable(statement: DescribedTable, what: string): Promise<{ table: DeltaTable; name?: string }> {

@@ -1,4 +1,3 @@
-import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
 import type { Expr } from '../expr/nodes.js';
 import type { StructType } from '../expr/types.js';
@@ -6,7 +5,6 @@ import type { MergeClause } from '../table/dml/index.js';
 import { icebergMerge } from '../table/iceberg/write/dml-merge.js';
 import { icebergDelete, icebergUpdate } from '../table/iceberg/write/dml-ops.js';
 import type { IcebergDmlTarget } from '../table/iceberg/write/dml-scan.js';
-import { pathTarget } from '../table/iceberg/write/iceberg-writer.js';
 import { beginIcebergTransaction } from '../table/iceberg/write/transaction.js';
 import type { IcebergTarget } from '../table/iceberg/write/transaction.js';
 import type { SnapshotCache } from './bind-lake-refs.js';
@@ -18,7 +16,7 @@ import { equiJoinKeys } from './merge-keys.js';
 import { findLakeRefs } from './parse/index.js';
 import type { DeleteStatement, MergeStatement, TableRef, UpdateStatement } from './parse/write-statements.js';
 import { pushdownPredicates } from './pushdown/index.js';
-import { formatName, resolveName } from './sql-env.js';
+import { icebergTargetOf } from './iceberg-catalog-target.js';
 import type { SqlEnv } from './sql-env.js';
 import { countsRow, nameAlias } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
@@ -28,12 +26,7 @@ import type { WriteSummary } from './write-target.js';
  * of format ICEBERG; undefined for anything else (the Delta path handles, or refuses, it).
  */
 export async function icebergDmlTarget(env: SqlEnv, ref: TableRef): Promise<IcebergTarget | undefined> {
-  if (ref.kind === 'path') return ref.format === 'iceberg' ? pathTarget(env.ctx, ref.path) : undefined;
-  const name = resolveName(env.state, ref.parts);
-  const info = await env.catalog.findTable(name);
-  if (info === undefined || (info.format as string | undefined) !== 'ICEBERG') return undefined;
-  // Catalog Iceberg tables commit through the metastore (catalog committer), not wired here yet.
-  throw new LochError('NOT_IMPLEMENTED', `sql: DELETE/UPDATE/MERGE on catalog Iceberg table ${formatName(name)} is not supported yet; use iceberg.\`<path>\``, { context: { name: formatName(name) } });
+  return icebergTargetOf(env, ref);
 }
 
 /**

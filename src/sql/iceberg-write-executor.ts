@@ -8,6 +8,7 @@ import type { AlterStatement } from './alter-executor.js';
 import { appendToIceberg, createIcebergTable, overwriteIceberg, pathTarget } from '../table/iceberg/write/iceberg-writer.js';
 import { expireIcebergSnapshots, removeIcebergOrphans, rewriteIcebergDataFiles } from '../table/iceberg/maintenance/maintenance.js';
 import { bindQuery } from './bind-query.js';
+import { procedureTarget } from './iceberg-catalog-target.js';
 import type { CallProcedureStatement, OptimizeStatement, VacuumStatement } from './parse/write-statements.js';
 import { parseTimestamp } from '../table/delta-table.js';
 import { sqlBigint, sqlString, sqlStringList } from './sql-text.js';
@@ -113,46 +114,45 @@ function toIcebergAlteration(s: AlterStatement, name: string): IcebergAlteration
   }
 }
 
-/** OPTIMIZE iceberg.`path` = rewrite_data_files; WHERE and ZORDER BY are not supported. */
-export async function executeIcebergOptimize(env: SqlEnv, session: Session, s: OptimizeStatement): Promise<WriteSummary> {
-  if (s.target.kind !== 'path') throw new LochError('INTERNAL', 'sql: OPTIMIZE: not an Iceberg path');
-  if (s.whereSql !== undefined || s.zorderBy !== undefined) throw new LochError('NOT_IMPLEMENTED', `sql: OPTIMIZE ${s.target.path}: WHERE and ZORDER BY are not supported on Iceberg tables`);
-  const r = await rewriteIcebergDataFiles(icebergPathTarget(env, s.target.path), session);
-  return { resultSql: `SELECT ${sqlString(s.target.path)} AS path, ${sqlBigint(r.rewritten)} AS rewritten_data_files_count, ${sqlBigint(r.added)} AS added_data_files_count` };
+/** OPTIMIZE on an Iceberg table = rewrite_data_files; WHERE and ZORDER BY are not supported. `path` is the table's location. */
+export async function executeIcebergOptimize(session: Session, s: OptimizeStatement, target: IcebergTarget): Promise<WriteSummary> {
+  const path = target.table.name;
+  if (s.whereSql !== undefined || s.zorderBy !== undefined) throw new LochError('NOT_IMPLEMENTED', `sql: OPTIMIZE ${path}: WHERE and ZORDER BY are not supported on Iceberg tables`);
+  const r = await rewriteIcebergDataFiles(target, session);
+  return { resultSql: `SELECT ${sqlString(path)} AS path, ${sqlBigint(r.rewritten)} AS rewritten_data_files_count, ${sqlBigint(r.added)} AS added_data_files_count` };
 }
 
 /**
- * VACUUM iceberg.`path` [RETAIN n HOURS] [DRY RUN] = expire_snapshots + remove_orphan_files,
+ * VACUUM on an Iceberg table [RETAIN n HOURS] [DRY RUN] = expire_snapshots + remove_orphan_files,
  * both with the retention as their age limit (default: the table's snapshot age, 5 days, and 3
  * days for orphans). DRY RUN lists the orphan files only.
  */
-export async function executeIcebergVacuum(env: SqlEnv, s: VacuumStatement): Promise<WriteSummary> {
-  if (s.target.kind !== 'path') throw new LochError('INTERNAL', 'sql: VACUUM: not an Iceberg path');
-  const target = icebergPathTarget(env, s.target.path);
+export async function executeIcebergVacuum(env: SqlEnv, s: VacuumStatement, target: IcebergTarget): Promise<WriteSummary> {
+  const path = target.table.name;
   const olderThanMs = s.retainHours === undefined ? undefined : env.ctx.clock.now() - s.retainHours * 3_600_000;
   const age = olderThanMs === undefined ? {} : { olderThanMs };
-  const root = s.target.path.replace(/\/+$/, '');
+  const root = path.replace(/\/+$/, '');
   if (s.dryRun) {
     const orphans = await removeIcebergOrphans(target, { ...age, dryRun: true });
     return { resultSql: `SELECT unnest(${sqlStringList(orphans.map((k) => `${root}/${k}`))}) AS path` };
   }
   await expireIcebergSnapshots(target, age);
   await removeIcebergOrphans(target, age);
-  return { resultSql: `SELECT unnest(${sqlStringList([s.target.path])}) AS path` };
+  return { resultSql: `SELECT unnest(${sqlStringList([path])}) AS path` };
 }
 
 /**
  * CALL system.expire_snapshots(table => '<path>', older_than => TIMESTAMP '…', retain_last => n),
  * system.remove_orphan_files(table => '<path>' [, older_than => …] [, dry_run => 'true']),
  * system.rewrite_data_files(table => '<path>'). `table` is an Iceberg table path (or
- * iceberg.`<path>`); result rows as Spark's procedures return them.
+ * iceberg.`<path>`) or the name of a catalog Iceberg table (`t`, `s.t`, `c.s.t`); result rows
+ * as Spark's procedures return them (orphan paths under the table's location).
  */
 export async function executeIcebergCall(env: SqlEnv, session: Session, s: CallProcedureStatement): Promise<WriteSummary> {
   const what = `CALL system.${s.procedure}`;
   const table = s.args['table'];
-  if (table === undefined || table.kind !== 'string') throw new LochError('INVALID_ARGUMENT', `sql: ${what} needs table => '<iceberg table path>'`);
-  const path = /^iceberg\.`(.+)`$/.exec(table.value)?.[1] ?? table.value;
-  const target = icebergPathTarget(env, path);
+  if (table === undefined || table.kind !== 'string') throw new LochError('INVALID_ARGUMENT', `sql: ${what} needs table => '<iceberg table name or path>'`);
+  const { target, display: path } = await procedureTarget(env, table.value, what);
   const olderThan = s.args['older_than'];
   const olderThanMs = olderThan === undefined ? undefined : olderThan.kind === 'number' ? olderThan.value : parseTimestamp(path, olderThan.value);
   const age = olderThanMs === undefined ? {} : { olderThanMs };

@@ -7,6 +7,7 @@ import { sqlBigint, sqlStringList } from './sql-text.js';
 import type { WriteSummary } from './write-target.js';
 import { resolveTableLocation } from './resolve-table.js';
 import { executeIcebergVacuum } from './iceberg-write-executor.js';
+import { icebergTargetOf } from './iceberg-catalog-target.js';
 
 /**
  * VACUUM t [RETAIN n HOURS] [DRY RUN]. Like Databricks, the result is one `path` column: the
@@ -15,7 +16,8 @@ import { executeIcebergVacuum } from './iceberg-write-executor.js';
  * spark.databricks.delta.retentionDurationCheck.enabled); the TypeScript API can turn it off.
  */
 export async function executeVacuum(env: SqlEnv, _session: Session, s: VacuumStatement): Promise<WriteSummary> {
-  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergVacuum(env, s);
+  const iceberg = await icebergTargetOf(env, s.target);
+  if (iceberg !== undefined) return executeIcebergVacuum(env, s, iceberg);
   const { location: path } = await resolveTableLocation(env, s.target, 'VACUUM');
   const table = DeltaTable.open(env.ctx, path);
   const result = await table.vacuum({ dryRun: s.dryRun, ...(s.retainHours !== undefined ? { retentionHours: s.retainHours } : {}) });

@@ -6,6 +6,7 @@ import type { OptimizeStatement } from './parse/write-statements.js';
 import { sqlBigint, sqlString } from './sql-text.js';
 import { resolveTableLocation } from './resolve-table.js';
 import { executeIcebergOptimize } from './iceberg-write-executor.js';
+import { icebergTargetOf } from './iceberg-catalog-target.js';
 import type { WriteSummary } from './write-target.js';
 
 /**
@@ -15,7 +16,8 @@ import type { WriteSummary } from './write-target.js';
  * numBatches, totalConsideredFiles, totalFilesSkipped, deletionVectorStats).
  */
 export async function executeOptimize(env: SqlEnv, session: Session, s: OptimizeStatement): Promise<WriteSummary> {
-  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergOptimize(env, session, s);
+  const iceberg = await icebergTargetOf(env, s.target);
+  if (iceberg !== undefined) return executeIcebergOptimize(session, s, iceberg);
   const { location: path } = await resolveTableLocation(env, s.target, 'OPTIMIZE');
   const table = DeltaTable.open(env.ctx, path);
   const { metrics } = await table.optimize(

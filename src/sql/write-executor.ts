@@ -8,7 +8,8 @@ import type { BoundQuery } from './bind-query.js';
 import { conditionExpr } from './condition-filter.js';
 import { executeCreateTable } from './create-table-executor.js';
 import { executeDml } from './dml-executor.js';
-import { executeIcebergCall, executeIcebergInsert, icebergPathTarget } from './iceberg-write-executor.js';
+import { executeIcebergCall, executeIcebergInsert } from './iceberg-write-executor.js';
+import { icebergTargetOf } from './iceberg-catalog-target.js';
 import { executeRestore, executeVacuum } from './maintenance-executor.js';
 import { executeOptimize } from './optimize-executor.js';
 import type { WriteStatement } from './parse/write-statements.js';
@@ -60,7 +61,8 @@ export async function executeWrite(env: SqlEnv, session: Session, statement: Wri
 type InsertStatement = Extract<WriteStatement, { kind: 'insert' }>;
 
 async function insert(env: SqlEnv, session: Session, s: InsertStatement): Promise<WriteSummary> {
-  if (s.target.kind === 'path' && s.target.format === 'iceberg') return executeIcebergInsert(env, session, s, icebergPathTarget(env, s.target.path));
+  const iceberg = await icebergTargetOf(env, s.target);
+  if (iceberg !== undefined) return executeIcebergInsert(env, session, s, iceberg);
   const { location: path } = await resolveTableLocation(env, s.target, 'INSERT');
   const table = DeltaTable.open(env.ctx, path);
   const options: WriteOptions = {

@@ -4,6 +4,16 @@ import { newTableMetadata } from '../../src/formats/iceberg/spec/updates.js';
 import type { TableLocation } from '../../src/table/location.js';
 import type { IcebergCommitter } from '../../src/table/iceberg/write/contracts.js';
 import { PathCommitter } from '../../src/table/iceberg/write/path-committer.js';
+import { join } from 'node:path';
+import { LakehouseCatalog } from '../../src/catalog/catalog-service.js';
+import { MemoryMetastore } from '../../src/catalog/memory/memory-metastore.js';
+import type { Metastore } from '../../src/catalog/metastore.js';
+import { SqliteMetastore } from '../../src/catalog/sqlite/sqlite-metastore.js';
+import { FixedClock } from '../../src/core/clock.js';
+import { SequentialIds } from '../../src/core/ids.js';
+import { catalogPointer } from '../../src/sql/iceberg-catalog-target.js';
+import { CatalogCommitter } from '../../src/table/iceberg/write/catalog-committer.js';
+import { tempDir } from '../support/delta-fixture.js';
 import { FaultyStore } from '../support/faulty-store.js';
 
 /** Every IcebergCommitter implementation passes this suite. */
@@ -20,7 +30,30 @@ function pathCommitter(seed: number): IcebergCommitter {
   return new PathCommitter(table);
 }
 
-const FACTORIES: CommitterFactory[] = [{ name: 'path committer', make: async (seed) => pathCommitter(seed) }];
+/**
+ * The catalog committer over the SQL layer's pointer on a real catalog: the first commit
+ * registers the planned table, later ones are the metastore's compare-and-swap.
+ */
+async function catalogCommitter(seed: number, metastore: Metastore): Promise<IcebergCommitter> {
+  const clock = new FixedClock(1_700_000_000_000, 1);
+  const ids = new SequentialIds(seed);
+  const catalog = new LakehouseCatalog({ metastore, warehouseRoot: '/nonexistent/warehouse', storeOptions: {}, clock, ids, principal: 'tester' });
+  await catalog.bootstrap();
+  const plan = await catalog.planTable({ catalog: 'main', schema: 'default', name: `t${seed}` });
+  const store = new FaultyStore(`iceberg-catalog-committer-${seed}-${(counter += 1)}`, seed, 0, { writes: { delayRate: 0.5, maxDelayMs: 3, ops: ['putIfAbsent'] } });
+  store.faulty = true;
+  const table: TableLocation = { store, name: `catalog table ${seed}`, options: {} };
+  return new CatalogCommitter(table, catalogPointer(catalog, plan.id, plan), ids);
+}
+
+const FACTORIES: CommitterFactory[] = [
+  { name: 'path committer', make: async (seed) => pathCommitter(seed) },
+  { name: 'catalog committer, memory metastore', make: (seed) => catalogCommitter(seed, new MemoryMetastore({ clock: new FixedClock(0, 1), ids: new SequentialIds(100 + seed) })) },
+  {
+    name: 'catalog committer, SQLite metastore',
+    make: async (seed) => catalogCommitter(seed, new SqliteMetastore({ path: join(await tempDir('loch-committer-'), 'm.db'), clock: new FixedClock(0, 1), ids: new SequentialIds(200 + seed) })),
+  },
+];
 
 function metadata(props: Record<string, string> = {}): TableMetadata {
   return newTableMetadata({
@@ -66,5 +99,23 @@ describe.each(FACTORIES)('IcebergCommitter contract: $name', (factory) => {
     const winners = results.flatMap((r, i) => (r.outcome === 'committed' ? [i] : []));
     expect(winners).toHaveLength(1);
     expect((await c.load())?.metadata.properties).toEqual({ writer: String(winners[0]) });
+  });
+});
+
+describe('catalog committer', () => {
+  it('names files <NNNNN>-<uuid>.metadata.json under metadata/, writes no version hint, and removes a lost attempt', async () => {
+    const metastore = new MemoryMetastore({ clock: new FixedClock(0, 1), ids: new SequentialIds(300) });
+    const c = await catalogCommitter(9, metastore);
+    const first = await c.commit(undefined, metadata());
+    const file = first.outcome === 'committed' ? first.metadataFile : '';
+    expect(file).toMatch(/^memory:.*\/metadata\/00000-00000000-0000-4000-8000-[0-9a-f]{12}\.metadata\.json$/);
+    const second = await c.commit(file, metadata({ a: '1' }));
+    expect(second.outcome === 'committed' ? second.metadataFile : '').toMatch(/\/metadata\/00001-/);
+    expect(await c.commit(file, metadata({ a: 'stale' }))).toEqual({ outcome: 'conflict' });
+    const store = (c as unknown as { table: TableLocation }).table.store;
+    const keys: string[] = [];
+    for await (const meta of store.list('')) keys.push(meta.key);
+    expect(keys.filter((k) => k.startsWith('metadata/')).sort()).toHaveLength(2);
+    expect(keys).not.toContain('metadata/version-hint.text');
   });
 });

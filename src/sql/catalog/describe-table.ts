@@ -28,6 +28,10 @@ export async function describeTable(env: SqlEnv, table: TableRef, extended: bool
     rows.push(...section('# Partition Information', source.snapshot.partitionColumns, columns));
     rows.push(...section('# Clustering Information', clusteringColumns(source.snapshot), columns));
   }
+  // Spark's layout for tables partitioned by transforms (DataSource v2).
+  if (source.iceberg !== undefined && source.iceberg.partitioning.length > 0) {
+    rows.push(['# Partitioning', '', ''], ...source.iceberg.partitioning.map((p, i): Row => [`Part ${i}`, p, '']));
+  }
   if (extended) rows.push(['', '', ''], ['# Detailed Table Information', '', ''], ...detailRows(source).map(([k, v]): Row => [k, v, '']));
   return { resultSql: rowsSql(COLUMNS, rows.map((r) => r.map((v) => sqlString(v)))) };
 }
@@ -66,7 +70,7 @@ function detailRows(source: RelationSource): [string, string][] {
     rows.push(['View Catalog and Namespace', `${info.viewContext?.catalog ?? info.catalog}.${info.viewContext?.schema ?? info.schema}`]);
     rows.push(['View Query Output Columns', `[${names.join(', ')}]`]);
   } else {
-    rows.push(['Location', info.location ?? ''], ['Provider', 'delta'], ['Owner', info.owner], ['Is_managed_location', String(info.tableType === 'MANAGED')]);
+    rows.push(['Location', info.location ?? ''], ['Provider', info.format === 'ICEBERG' ? 'iceberg' : 'delta'], ['Owner', info.owner], ['Is_managed_location', String(info.tableType === 'MANAGED')]);
     if (comment !== undefined) rows.push(['Comment', comment]);
   }
   rows.push(['Table Properties', properties]);

@@ -1,6 +1,5 @@
 import type { TableInfo } from '../../catalog/catalog-types.js';
-import type { DataType } from '../../expr/types.js';
-import type { TableSnapshot } from '../../table/delta-table.js';
+import type { DataType, StructType } from '../../expr/types.js';
 import { sqlString } from '../sql-text.js';
 import { sqlInteger, textColumns, type ResultColumn } from './result-rows.js';
 import { duckDbTypeAsDataType, fieldComment, sparkCatalogString, ucTypeName } from './spark-types.js';
@@ -57,7 +56,13 @@ interface ColumnFacts {
 }
 
 /** The rows of one table or view (none for a table whose log could not be read). */
-export function informationColumnRows(info: TableInfo, snapshot: TableSnapshot | undefined): string[][] {
+/** What the columns view needs of a table: a Delta snapshot satisfies it, an Iceberg table is mapped to it. */
+export interface TableColumnsSource {
+  readonly schema: StructType;
+  readonly partitionColumns: readonly string[];
+}
+
+export function informationColumnRows(info: TableInfo, snapshot: TableColumnsSource | undefined): string[][] {
   const isView = info.tableType === 'VIEW';
   const facts: ColumnFacts[] = isView ? viewFacts(info) : snapshot === undefined ? [] : tableFacts(snapshot);
   const partitions = snapshot?.partitionColumns ?? [];
@@ -83,7 +88,7 @@ export function informationColumnRows(info: TableInfo, snapshot: TableSnapshot |
   });
 }
 
-function tableFacts(snapshot: TableSnapshot): ColumnFacts[] {
+function tableFacts(snapshot: TableColumnsSource): ColumnFacts[] {
   return snapshot.schema.fields.map((f) => {
     const defaultSql = f.metadata?.['CURRENT_DEFAULT'];
     const comment = fieldComment(f);

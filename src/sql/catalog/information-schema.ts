@@ -1,9 +1,10 @@
 import type { TableInfo } from '../../catalog/catalog-types.js';
 import { LochError } from '../../core/errors.js';
-import { DeltaTable, type TableSnapshot } from '../../table/delta-table.js';
+import { DeltaTable } from '../../table/delta-table.js';
+import { icebergComment, openIcebergRelation } from './iceberg-relation.js';
 import type { SqlEnv } from '../sql-env.js';
 import { sqlString, sqlTimestampMs } from '../sql-text.js';
-import { informationColumnRows, INFORMATION_COLUMNS } from './information-columns.js';
+import { informationColumnRows, INFORMATION_COLUMNS, type TableColumnsSource } from './information-columns.js';
 import { rowsSql, textColumns, type ResultColumn } from './result-rows.js';
 
 /**
@@ -79,14 +80,20 @@ const VIEWS: Readonly<Record<string, ViewBuilder>> = {
   },
 };
 
-function tableRow(info: TableInfo, snapshot: TableSnapshot | undefined): string[] {
+/** A table's schema, partitioning, comment and last change: from its Delta log or its Iceberg metadata. */
+interface TableFacts extends TableColumnsSource {
+  readonly comment: string | undefined;
+  readonly timestamp: number;
+}
+
+function tableRow(info: TableInfo, snapshot: TableFacts | undefined): string[] {
   const isView = info.tableType === 'VIEW';
-  const comment = isView ? info.comment : (snapshot?.delta.metadata.description ?? info.comment);
+  const comment = isView ? info.comment : (snapshot?.comment ?? info.comment);
   const lastAltered = Math.max(info.updatedAt, snapshot?.timestamp ?? 0);
   return [
     ...[info.catalog, info.schema, info.name, info.tableType, isView ? 'NO' : 'YES', 'PRESERVE', info.owner, comment].map((x) => sqlString(x)),
     ...audit(info, lastAltered),
-    ...[isView ? undefined : 'DELTA', undefined, isView ? undefined : info.location].map((x) => sqlString(x)),
+    ...[isView ? undefined : (info.format ?? 'DELTA'), undefined, isView ? undefined : info.location].map((x) => sqlString(x)),
   ];
 }
 
@@ -100,9 +107,9 @@ async function listRelations(env: SqlEnv, catalog: string): Promise<TableInfo[]>
 const PARALLEL_LOGS = 8;
 
 /** The relations with each Delta table's latest snapshot (undefined for views and unreadable logs). */
-async function relationsWithSnapshots(env: SqlEnv, catalog: string): Promise<{ info: TableInfo; snapshot: TableSnapshot | undefined }[]> {
+async function relationsWithSnapshots(env: SqlEnv, catalog: string): Promise<{ info: TableInfo; snapshot: TableFacts | undefined }[]> {
   const relations = await listRelations(env, catalog);
-  const out: { info: TableInfo; snapshot: TableSnapshot | undefined }[] = new Array(relations.length);
+  const out: { info: TableInfo; snapshot: TableFacts | undefined }[] = new Array(relations.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < relations.length) {
@@ -115,10 +122,15 @@ async function relationsWithSnapshots(env: SqlEnv, catalog: string): Promise<{ i
   return out;
 }
 
-async function readSnapshot(env: SqlEnv, info: TableInfo): Promise<TableSnapshot | undefined> {
+async function readSnapshot(env: SqlEnv, info: TableInfo): Promise<TableFacts | undefined> {
   if (info.tableType === 'VIEW' || info.location === undefined) return undefined;
   try {
-    return await DeltaTable.open(env.ctx, info.location).snapshot();
+    if (info.format === 'ICEBERG') {
+      const r = await openIcebergRelation(env.ctx, info);
+      return { schema: r.schema, partitionColumns: r.partitionColumns, comment: icebergComment(r), timestamp: r.metadata.lastUpdatedMs };
+    }
+    const s = await DeltaTable.open(env.ctx, info.location).snapshot();
+    return { schema: s.schema, partitionColumns: s.partitionColumns, comment: s.delta.metadata.description ?? undefined, timestamp: s.timestamp };
   } catch (error) {
     if (error instanceof LochError) return undefined;
     throw error;

@@ -1,4 +1,6 @@
-import type { ObjectName } from '../../catalog/catalog-types.js';
+import type { ObjectName, TableInfo } from '../../catalog/catalog-types.js';
+import { alterIceberg } from '../../table/iceberg/write/evolution.js';
+import { catalogIcebergTarget, isIcebergTable } from '../iceberg-catalog-target.js';
 import { LochError } from '../../core/errors.js';
 import type { Session } from '../../engine/index.js';
 import { DeltaTable } from '../../table/delta-table.js';
@@ -85,7 +87,15 @@ async function commentOn(env: SqlEnv, session: Session, s: Extract<CatalogStatem
   const name: ObjectName = resolveName(env.state, s.target.parts);
   const info = await env.catalog.getTable(name);
   if (info.tableType === 'VIEW') await env.catalog.alterTable(name, { comment: s.comment });
+  else if (isIcebergTable(info)) await setIcebergComment(env, info, s.comment);
   else await setDescription(env, session, info.location ?? '', s.comment);
+}
+
+/** Iceberg keeps the table comment as the `comment` property: one metadata-only commit. */
+async function setIcebergComment(env: SqlEnv, info: TableInfo, comment: string | null): Promise<void> {
+  const target = catalogIcebergTarget(env, info);
+  const change = comment === null || comment === '' ? { kind: 'unset_properties' as const, keys: ['comment'], ifExists: true } : { kind: 'set_properties' as const, properties: { comment } };
+  await alterIceberg(target, change);
 }
 
 /** One Delta commit changing metaData.description, recorded as Delta records COMMENT ON TABLE. */

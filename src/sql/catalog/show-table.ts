@@ -1,4 +1,5 @@
 import { LochError } from '../../core/errors.js';
+import type { StructField } from '../../expr/types.js';
 import type { NameParts } from '../parse/catalog-ast.js';
 import type { TableRef } from '../parse/write-clauses.js';
 import type { SqlEnv } from '../sql-env.js';
@@ -46,7 +47,7 @@ export async function showTableProperties(env: SqlEnv, table: TableRef, key: str
 /** SHOW CREATE TABLE → createtab_stmt. */
 export async function showCreateTable(env: SqlEnv, table: TableRef): Promise<WriteSummary> {
   const source = await openRelation(env, table, 'SHOW CREATE TABLE');
-  const text = source.snapshot === undefined ? createViewText(source) : createTableText(source);
+  const text = source.iceberg !== undefined ? createIcebergText(source) : source.snapshot === undefined ? createViewText(source) : createTableText(source);
   return { resultSql: rowsSql(textColumns('createtab_stmt'), [[sqlString(text)]]) };
 }
 
@@ -62,6 +63,19 @@ export function createTableText(source: RelationSource): string {
   if (snapshot.partitionColumns.length > 0) lines.push(`PARTITIONED BY (${snapshot.partitionColumns.map(quoteIfNeeded).join(', ')})`);
   const clustering = clusteringColumns(snapshot);
   if (clustering.length > 0) lines.push(`CLUSTER BY (${clustering.map((c) => c.split('.').map(quoteIfNeeded).join('.')).join(', ')})`);
+  const comment = relationComment(source);
+  if (comment !== undefined) lines.push(`COMMENT ${quoteLiteral(comment)}`);
+  if (source.info?.tableType === 'EXTERNAL' && source.info.location !== undefined) lines.push(`LOCATION ${quoteLiteral(source.info.location)}`);
+  lines.push(...propertiesBlock(relationProperties(source)));
+  return lines.join('\n');
+}
+
+/** Spark's layout for an Iceberg table: USING iceberg, PARTITIONED BY its transforms, the table properties. */
+function createIcebergText(source: RelationSource): string {
+  const iceberg = source.iceberg;
+  if (iceberg === undefined) throw new Error('createIcebergText needs an Iceberg table');
+  const lines = [`CREATE TABLE ${source.display}${columnBlock(relationColumns(source).map((c) => columnDdl(c.field as StructField)))}`, 'USING iceberg'];
+  if (iceberg.partitioning.length > 0) lines.push(`PARTITIONED BY (${iceberg.partitioning.join(', ')})`);
   const comment = relationComment(source);
   if (comment !== undefined) lines.push(`COMMENT ${quoteLiteral(comment)}`);
   if (source.info?.tableType === 'EXTERNAL' && source.info.location !== undefined) lines.push(`LOCATION ${quoteLiteral(source.info.location)}`);

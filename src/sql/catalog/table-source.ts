@@ -4,6 +4,7 @@ import type { StructField } from '../../expr/types.js';
 import { DeltaTable, type TableSnapshot } from '../../table/delta-table.js';
 import type { TableRef } from '../parse/write-clauses.js';
 import { formatName, resolveName, type SqlEnv } from '../sql-env.js';
+import { icebergComment, icebergProperties, openIcebergRelation, type IcebergRelation } from './iceberg-relation.js';
 import { duckDbTypeAsDataType, duckDbTypeAsSpark, fieldComment, sparkCatalogString } from './spark-types.js';
 
 /**
@@ -15,8 +16,10 @@ export interface RelationSource {
   readonly display: string;
   /** The catalog entry; undefined for a table addressed by path. */
   readonly info?: TableInfo;
-  /** The Delta table's latest snapshot; undefined for a view. */
+  /** The Delta table's latest snapshot; undefined for a view and an Iceberg table. */
   readonly snapshot?: TableSnapshot;
+  /** A catalog Iceberg table's current metadata. */
+  readonly iceberg?: IcebergRelation;
 }
 
 /** One output column of a relation, in Spark's terms. */
@@ -42,11 +45,19 @@ export async function openRelation(env: SqlEnv, ref: TableRef, what: string): Pr
   const display = formatName({ catalog: info.catalog, schema: info.schema, name: info.name });
   if (info.tableType === 'VIEW') return { display, info };
   if (info.location === undefined) throw new LochError('INTERNAL', `sql: ${what}: table ${display} has no location in the catalog`);
+  if (info.format === 'ICEBERG') return { display, info, iceberg: await openIcebergRelation(env.ctx, info) };
   return { display, info, snapshot: await DeltaTable.open(env.ctx, info.location).snapshot() };
 }
 
 /** The relation's columns: a table's from its Delta schema, a view's as recorded at creation. */
 export function relationColumns(source: RelationSource): RelationColumn[] {
+  const iceberg = source.iceberg;
+  if (iceberg !== undefined) {
+    return iceberg.schema.fields.map((f) => {
+      const comment = iceberg.docs.get(f.name);
+      return { name: f.name, type: sparkCatalogString(f.type), nullable: f.nullable, field: f, ...(comment === undefined ? {} : { comment }) };
+    });
+  }
   if (source.snapshot !== undefined) {
     return source.snapshot.schema.fields.map((f) => {
       const comment = fieldComment(f);
@@ -64,6 +75,7 @@ export function viewColumnType(column: { readonly name: string; readonly type: s
 /** The table's comment: the Delta description, or the view's catalog comment. */
 export function relationComment(source: RelationSource): string | undefined {
   if (source.snapshot !== undefined) return source.snapshot.delta.metadata.description ?? undefined;
+  if (source.iceberg !== undefined) return icebergComment(source.iceberg);
   return source.info?.comment;
 }
 
@@ -74,6 +86,7 @@ export function relationComment(source: RelationSource): string | undefined {
  */
 export function relationProperties(source: RelationSource): [string, string][] {
   const snapshot = source.snapshot;
+  if (source.iceberg !== undefined) return icebergProperties(source.iceberg);
   if (snapshot === undefined) return Object.entries(source.info?.properties ?? {}).sort(byKey);
   const props = new Map<string, string>(Object.entries(snapshot.properties).filter(([k]) => k !== 'path'));
   const protocol = snapshot.delta.protocol;
