@@ -107,14 +107,15 @@ describe.each([
   });
 
   it('DESCRIBE, SHOW CREATE TABLE, SHOW TABLES, DESCRIBE DETAIL and information_schema show ICEBERG', async () => {
-    await rows(loch, "CREATE TABLE shown (id BIGINT, d DATE) USING ICEBERG PARTITIONED BY (months(d)) TBLPROPERTIES ('format-version' = '3') COMMENT 'shown here'");
+    await rows(loch, "CREATE TABLE shown (id BIGINT COMMENT 'the key', d DATE) USING ICEBERG PARTITIONED BY (months(d)) TBLPROPERTIES ('format-version' = '3') COMMENT 'shown here'");
     await rows(loch, "INSERT INTO shown VALUES (1, DATE '2024-05-01')");
     const described = await rows(loch, 'DESCRIBE TABLE EXTENDED shown');
-    expect(described.slice(0, 2)).toEqual([['id', 'bigint', null], ['d', 'date', null]]);
+    expect(described.slice(0, 2)).toEqual([['id', 'bigint', 'the key'], ['d', 'date', null]]);
     expect(described).toContainEqual(['Provider', 'iceberg', '']);
     expect(described).toContainEqual(['Part 0', 'months(d)', '']);
     const [[ddl]] = (await rows(loch, 'SHOW CREATE TABLE shown')) as [[string]];
     expect(ddl).toContain('USING iceberg');
+    expect(ddl).toContain("id BIGINT COMMENT 'the key'");
     expect(ddl).toContain('PARTITIONED BY (months(d))');
     expect(ddl).toContain("COMMENT 'shown here'");
     expect(ddl).toContain("'format-version' = '3'");

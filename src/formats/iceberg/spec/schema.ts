@@ -61,7 +61,11 @@ export function toLochSchema(schema: IcebergSchema | IcebergStruct): StructType 
 }
 
 function toLochField(f: IcebergField): StructField {
-  const metadata = f.type.kind === 'geometry' || f.type.kind === 'geography' ? { metadata: { 'iceberg.type': f.type.text } } : {};
+  const entries: Record<string, unknown> = {};
+  if (f.type.kind === 'geometry' || f.type.kind === 'geography') entries['iceberg.type'] = f.type.text;
+  // Iceberg's doc is Delta's/Spark's column comment: DESCRIBE shows it either way.
+  if (f.doc !== undefined) entries['comment'] = f.doc;
+  const metadata = Object.keys(entries).length > 0 ? { metadata: entries } : {};
   return { name: f.name, type: toLochType(f.type), nullable: !f.required, physicalName: f.name, fieldId: f.id, ...metadata };
 }
 
@@ -160,12 +164,16 @@ export function fromLochSchema(struct: StructType, schemaId: number, nextId: () 
 
 function fromLochFields(struct: StructType, nextId: () => number, options: FromLochOptions): IcebergField[] {
   const ids = struct.fields.map((f) => pickId(f.fieldId, nextId, options));
-  return struct.fields.map((f, i) => ({
-    id: ids[i]!,
-    name: f.name,
-    required: !f.nullable,
-    type: fromLochType(f.type, nextId, options),
-  }));
+  return struct.fields.map((f, i) => {
+    const comment = f.metadata?.['comment'];
+    return {
+      id: ids[i]!,
+      name: f.name,
+      required: !f.nullable,
+      type: fromLochType(f.type, nextId, options),
+      ...(typeof comment === 'string' ? { doc: comment } : {}),
+    };
+  });
 }
 
 function pickId(existing: number | undefined, nextId: () => number, options: FromLochOptions): number {
