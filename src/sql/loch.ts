@@ -17,6 +17,7 @@ import type { OpenStoreOptions } from '../storage/open-store.js';
 import type { TableContext } from '../table/context.js';
 import { openIcebergView } from '../table/iceberg/iceberg-table.js';
 import type { IcebergOpenOptions, IcebergSnapshotSelector, IcebergView } from '../table/iceberg/iceberg-table.js';
+import type { TableInfo } from '../catalog/catalog-types.js';
 import { DeltaTable } from '../table/delta-table.js';
 import { DIALECT_MACROS } from './bind/hooks.js';
 import { SqlExecutor } from './executor.js';
@@ -139,13 +140,21 @@ export class Loch implements LochSession {
    * and for views (they have no Delta table).
    */
   async table(name: string): Promise<DeltaTable> {
+    const info = await this.catalogTable(name);
+    if (info.format === 'ICEBERG') {
+      throw new LochError('INVALID_ARGUMENT', `catalog: table ${formatName(info)} is an Iceberg table; open it with loch.icebergTable('${formatName(info)}')`, { context: { name: formatName(info) } });
+    }
+    return DeltaTable.open(this.ctx, info.location as string);
+  }
+
+  private async catalogTable(name: string): Promise<TableInfo> {
     const resolved = resolveName(new SessionState(), parseObjectName(name));
     const info = await this.catalog.findTable(resolved);
     if (info === undefined || info.tableType === 'VIEW' || info.location === undefined) {
       const full = formatName(resolved);
       throw new LochError('NOT_FOUND', `catalog: table ${full} does not exist${info === undefined ? '' : ` (${full} is a view)`} (TABLE_OR_VIEW_NOT_FOUND)`, { context: { name: full } });
     }
-    return DeltaTable.open(this.ctx, info.location);
+    return info;
   }
 
   /** A Delta table by path or URL (file, s3://, memory://). */
@@ -154,12 +163,18 @@ export class Loch implements LochSession {
   }
 
   /**
-   * An Iceberg table by path or URL (a directory holding `metadata/`), read at one snapshot:
-   * the current one, or the one `selector` names (snapshot id, branch or tag, timestamp).
-   * `plan()` lists the files a scan reads after pruning; release what it returns.
+   * An Iceberg table by path or URL (a directory holding `metadata/`), or by catalog name (text
+   * without '/' or ':'), read at one snapshot: the current one, or the one `selector` names
+   * (snapshot id, branch or tag, timestamp). `plan()` lists the files a scan reads after
+   * pruning (release what it returns); `scan()` yields Arrow record batches.
    */
   async icebergTable(location: string, options: IcebergOpenOptions = {}, selector: IcebergSnapshotSelector = {}): Promise<IcebergView> {
-    return openIcebergView(this.ctx, location, options, selector);
+    if (/[/:\\]/.test(location)) return openIcebergView(this.ctx, location, options, selector);
+    const info = await this.catalogTable(location);
+    if (info.format !== 'ICEBERG' || info.metadataLocation === undefined) {
+      throw new LochError('INVALID_ARGUMENT', `catalog: table ${formatName(info)} is a Delta table; open it with loch.table('${formatName(info)}')`, { context: { name: formatName(info) } });
+    }
+    return openIcebergView(this.ctx, info.location as string, { ...options, metadataFile: info.metadataLocation }, selector);
   }
 
   /**

@@ -48,6 +48,13 @@ describe.each([
     expect(await rows(loch, 'SELECT id, cat FROM main.default.ev ORDER BY id')).toEqual([[1n, 'a'], [2n, 'b']]);
     const afterInsert = await loch.catalog.getTable({ catalog: 'main', schema: 'default', name: 'ev' });
     expect(afterInsert.metadataLocation).toMatch(/\/metadata\/00001-/);
+    // The TypeScript API opens it by name too; loch.table() is for Delta tables and says so.
+    const view = await loch.icebergTable('ev');
+    expect(view.snapshot?.summary['total-records']).toBe('2');
+    let scanned = 0;
+    for await (const batch of view.scan({ columns: ['id'] })) scanned += batch.numRows;
+    expect(scanned).toBe(2);
+    await expect(loch.table('ev')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const [[firstSnapshot]] = (await rows(loch, `SELECT snapshot_id FROM iceberg.\`${location}\`.snapshots ORDER BY committed_at`)) as [[bigint]];
 
     await rows(loch, "INSERT INTO ev VALUES (3, 'a', TIMESTAMP '2024-01-03 00:00:00')");
