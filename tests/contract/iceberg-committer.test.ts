@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { LakehouseCatalog } from '../../src/catalog/catalog-service.js';
 import { MemoryMetastore } from '../../src/catalog/memory/memory-metastore.js';
 import type { Metastore } from '../../src/catalog/metastore.js';
+import { PostgresMetastore } from '../../src/catalog/postgres/postgres-metastore.js';
 import { SqliteMetastore } from '../../src/catalog/sqlite/sqlite-metastore.js';
+import { postgresUrl, randomSchemaName, withSchema } from '../support/local-postgres.js';
 import { FixedClock } from '../../src/core/clock.js';
 import { SequentialIds } from '../../src/core/ids.js';
 import { catalogPointer } from '../../src/sql/iceberg-catalog-target.js';
@@ -46,6 +48,8 @@ async function catalogCommitter(seed: number, metastore: Metastore): Promise<Ice
   return new CatalogCommitter(table, catalogPointer(catalog, plan.id, plan), ids);
 }
 
+const PG_URL = postgresUrl();
+
 const FACTORIES: CommitterFactory[] = [
   { name: 'path committer', make: async (seed) => pathCommitter(seed) },
   { name: 'catalog committer, memory metastore', make: (seed) => catalogCommitter(seed, new MemoryMetastore({ clock: new FixedClock(0, 1), ids: new SequentialIds(100 + seed) })) },
@@ -53,6 +57,16 @@ const FACTORIES: CommitterFactory[] = [
     name: 'catalog committer, SQLite metastore',
     make: async (seed) => catalogCommitter(seed, new SqliteMetastore({ path: join(await tempDir('loch-committer-'), 'm.db'), clock: new FixedClock(0, 1), ids: new SequentialIds(200 + seed) })),
   },
+  // The metastore suite runs PostgreSQL when .ci/run started it; so does this one (the schema is left for the throwaway cluster).
+  ...(PG_URL === undefined
+    ? []
+    : [
+        {
+          name: 'catalog committer, PostgreSQL metastore',
+          make: async (seed: number) =>
+            catalogCommitter(seed, await PostgresMetastore.open({ url: withSchema(PG_URL, randomSchemaName('iceberg_commit')), clock: new FixedClock(0, 1), ids: new SequentialIds(400 + seed) })),
+        },
+      ]),
 ];
 
 function metadata(props: Record<string, string> = {}): TableMetadata {
