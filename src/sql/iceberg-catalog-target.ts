@@ -1,5 +1,5 @@
 import type { Catalog, TableInfo, TablePlan } from '../catalog/catalog-types.js';
-import { LochError } from '../core/errors.js';
+import { LochError, isLochError } from '../core/errors.js';
 import type { IcebergPointer } from '../table/iceberg/write/catalog-committer.js';
 import { CatalogCommitter } from '../table/iceberg/write/catalog-committer.js';
 import { pathTarget } from '../table/iceberg/write/iceberg-writer.js';
@@ -32,8 +32,15 @@ export function catalogPointer(catalog: Catalog, tableId: string, plan?: TablePl
     current: () => catalog.icebergMetadataLocation(tableId),
     swap: async (expected, next) => {
       if (expected === undefined && plan !== undefined) {
-        const outcome = await catalog.registerTable(plan, { format: 'ICEBERG', metadataLocation: next });
-        return outcome === 'created' ? 'committed' : 'conflict';
+        try {
+          const outcome = await catalog.registerTable(plan, { format: 'ICEBERG', metadataLocation: next });
+          return outcome === 'created' ? 'committed' : 'conflict';
+        } catch (error) {
+          // A second registration of the same plan: PostgreSQL reports the reused id before the
+          // taken name (SQLite and memory the other way round); either way this create lost.
+          if (isLochError(error, 'ALREADY_EXISTS')) return 'conflict';
+          throw error;
+        }
       }
       return catalog.commitIcebergMetadata(tableId, expected, next);
     },
