@@ -16,6 +16,7 @@ import type { TableContext } from '../context.js';
 import { mapLimit } from '../parallel.js';
 import { PositionDeletes, pinReferenced } from './delete-loader.js';
 import { filesWithoutIds, nameMappedSpec, NAME_MAPPING_PROPERTY } from './name-mapped.js';
+import { fileFieldNames, renamedNestedIds, withFileNames } from './nested-names.js';
 import type { IcebergFiles } from './snapshot-files.js';
 import { snapshotEntries, specById, unionSchema } from './snapshot-files.js';
 
@@ -76,7 +77,10 @@ export async function planIcebergScan(ctx: TableContext, files: IcebergFiles, sn
   };
   const output = lochSchema.fields.map((f) => f.name);
   const identity = request.rowIdentity === true;
-  if (snapshot === undefined) return single(identity || lineage ? { ...base, rowIdentity: true, ...(lineage ? { extraColumns: LINEAGE_EXTRAS } : {}) } : base, output, lineage, identity, 0, 0, [], () => {});
+  if (snapshot === undefined) {
+    const empty = identity || lineage ? { ...base, rowIdentity: true, ...(lineage ? { extraColumns: LINEAGE_EXTRAS } : {}) } : base;
+    return fieldIdScans([empty], output, lineage, identity, { filesTotal: 0, filesPruned: 0 }, [], () => {});
+  }
   const entries = await snapshotEntries(ctx, files, snapshot, request.filter);
   const candidates = entries.data.filter((e) => request.filter === undefined || mayMatch(files, schema, lochSchema, e, request.filter));
   const applied = assignDeletes(candidates, entries.deletes, { normalizePath: (p: string) => files.paths.key(p), specs: specMap(files) });
@@ -94,20 +98,26 @@ export async function planIcebergScan(ctx: TableContext, files: IcebergFiles, sn
     const equalityDeletes = await equalitySets(ctx, files, snapshot, scanFiles.map((f) => applied.get(f.entry)), releases);
     const unmapped = await filesWithoutIds(ctx, files, scanFiles.map((f) => f.file.localPath));
     const idFiles = scanFiles.filter((f) => !unmapped.has(f.file.localPath));
-    const idSpec: ScanSpec = {
-      ...base,
-      files: idFiles.map((f) => f.file),
-      ...(equalityDeletes.length > 0 ? { equalityDeletes: remapSets(equalityDeletes, scanFiles, idFiles) } : {}),
-      ...(lineage || identity ? { rowIdentity: true } : {}),
-      ...(lineage ? { extraColumns: LINEAGE_EXTRAS } : {}),
-    };
+    const idBase: ScanSpec = { ...base, ...(lineage || identity ? { rowIdentity: true } : {}), ...(lineage ? { extraColumns: LINEAGE_EXTRAS } : {}) };
+    const groups = await byNestedNames(ctx, files, idFiles);
+    const idSpecs = groups.map((group) => ({
+      ...idBase,
+      columns: group.names.size === 0 ? idBase.columns : withFileNames(idBase.columns, group.names),
+      files: group.files.map((f) => f.file),
+      ...(equalityDeletes.length > 0 ? { equalityDeletes: remapSets(equalityDeletes, scanFiles, group.files) } : {}),
+    }));
     const filesTotal = entries.data.length;
     const pruned = filesTotal - candidates.length;
-    const entriesOut = idFiles.map((f) => f.entry);
-    if (unmapped.size === 0) return single(idSpec, output, lineage, identity, filesTotal, pruned, entriesOut, release);
-    if (lineage || identity) throw new LochError('UNSUPPORTED_FEATURE', `iceberg: table ${files.table.name}: row lineage or row-level changes over files without field ids (a migrated table: rewrite it first)`);
-    const mappedSpecs = nameMappedSpecs(files, schema, lochSchema, base, scanFiles.filter((f) => unmapped.has(f.file.localPath)).map((f) => ({ entry: f.entry, file: f.file })));
-    const specs = [...(idFiles.length > 0 ? [idSpec] : []), ...mappedSpecs];
+    const entriesOut = groups.flatMap((g) => g.files.map((f) => f.entry));
+    if (unmapped.size === 0) {
+      return fieldIdScans(idSpecs.length > 0 ? idSpecs : [{ ...idBase, files: [] }], output, lineage, identity, { filesTotal, filesPruned: pruned }, entriesOut, release);
+    }
+    if (lineage || identity) {
+      throw new LochError('UNSUPPORTED_FEATURE', `iceberg: table ${files.table.name}: row lineage or row-level changes over files without field ids (a migrated table: rewrite it first, e.g. OPTIMIZE)`);
+    }
+    const unmappedFiles = scanFiles.filter((f) => unmapped.has(f.file.localPath));
+    const mappedSpecs = unmappedFiles.length === 0 ? [] : nameMappedSpecs(files, schema, lochSchema, base, unmappedFiles);
+    const specs = [...idSpecs, ...mappedSpecs];
     return { specs, compose: (sqls) => unionAll(sqls, output), filesTotal, filesPruned: pruned, entries: entriesOut, release };
   } catch (error) {
     release();
@@ -115,25 +125,54 @@ export async function planIcebergScan(ctx: TableContext, files: IcebergFiles, sn
   }
 }
 
-function single(
-  spec: ScanSpec,
+interface PlannedFile {
+  readonly entry: LiveEntry;
+  readonly file: ScanFile;
+}
+
+/**
+ * Files grouped by how they name the struct fields that were renamed at some point (one group
+ * with no names when nothing nested was ever renamed: no file is opened to find out).
+ */
+async function byNestedNames(ctx: TableContext, files: IcebergFiles, planned: readonly PlannedFile[]): Promise<{ names: ReadonlyMap<number, string>; files: PlannedFile[] }[]> {
+  const renamed = renamedNestedIds(files.metadata);
+  if (renamed.size === 0 || planned.length === 0) return planned.length === 0 ? [] : [{ names: new Map(), files: [...planned] }];
+  const perFile = await fileFieldNames(ctx, planned.map((f) => f.file.localPath), renamed);
+  const groups = new Map<string, { names: ReadonlyMap<number, string>; files: PlannedFile[] }>();
+  for (const f of planned) {
+    const names = perFile.get(f.file.localPath) ?? new Map<number, string>();
+    const key = JSON.stringify([...names].sort((a, b) => a[0] - b[0]));
+    const group = groups.get(key) ?? { names, files: [] };
+    group.files.push(f);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The scans of files with field ids (one per nested-naming group) as one relation. With row
+ * identity, `__loch_file` indexes the concatenation of the groups' files (`entries`).
+ */
+function fieldIdScans(
+  specs: readonly ScanSpec[],
   output: readonly string[],
   lineage: boolean,
   identity: boolean,
-  filesTotal: number,
-  filesPruned: number,
+  counts: { readonly filesTotal: number; readonly filesPruned: number },
   entries: readonly LiveEntry[],
   release: () => void,
 ): PlannedIcebergScan {
-  const compose = (sqls: readonly string[]): string => {
-    const sql = sqls[0] as string;
-    if (lineage) return lineageSql(sql, output, identity);
-    if (!identity) return sql;
+  const offsets = specs.map((_, i) => specs.slice(0, i).reduce((n, s) => n + s.files.length, 0));
+  const one = (sql: string, offset: number): string => {
+    if (lineage) return lineageSql(sql, output, identity, offset);
     // The engine appends row identity after extra columns; keep exactly the table's columns before it.
-    const cols = [...output, ROW_FILE_COLUMN, ROW_POSITION_COLUMN].map((n) => `__s.${quoteIdentifier(n)}`).join(', ');
-    return `(SELECT ${cols} FROM ${sql} AS __s)`;
+    const cols = output.map((n) => `__s.${quoteIdentifier(n)}`);
+    if (identity) cols.push(`__s.${quoteIdentifier(ROW_FILE_COLUMN)} + ${offset} AS ${quoteIdentifier(ROW_FILE_COLUMN)}`, `__s.${quoteIdentifier(ROW_POSITION_COLUMN)}`);
+    return specs.length === 1 && !identity ? sql : `(SELECT ${cols.join(', ')} FROM ${sql} AS __s)`;
   };
-  return { specs: [spec], compose, filesTotal, filesPruned, entries, release };
+  const compose = (sqls: readonly string[]): string =>
+    sqls.length === 1 ? one(sqls[0] as string, 0) : `(${sqls.map((sql, i) => `SELECT * FROM ${one(sql, offsets[i] as number)} AS __g`).join(' UNION ALL ')})`;
+  return { specs, compose, ...counts, entries, release };
 }
 
 function mayMatch(files: IcebergFiles, schema: IcebergSchema, lochSchema: StructType, entry: LiveEntry, filter: Expr): boolean {
@@ -184,9 +223,10 @@ function lineageExtras(entry: LiveEntry): Record<string, Literal> {
 }
 
 /** `_row_id` = stored value, else the file's first row id + position; the sequence number likewise. */
-function lineageSql(registered: string, output: readonly string[], identity: boolean): string {
+function lineageSql(registered: string, output: readonly string[], identity: boolean, fileOffset = 0): string {
   const cols = output.map((n) => `__l.${quoteIdentifier(n)}`).join(', ');
-  const tail = identity ? `, __l.${quoteIdentifier(ROW_FILE_COLUMN)}, __l.${quoteIdentifier(ROW_POSITION_COLUMN)}` : '';
+  const file = quoteIdentifier(ROW_FILE_COLUMN);
+  const tail = identity ? `, __l.${file} + ${fileOffset} AS ${file}, __l.${quoteIdentifier(ROW_POSITION_COLUMN)}` : '';
   const rowId = `coalesce(__l.${STORED_ROW_ID}, __l.${FIRST_ROW_ID} + __l.${quoteIdentifier(ROW_POSITION_COLUMN)}) AS _row_id`;
   const seq = `coalesce(__l.${STORED_SEQ}, __l.${DATA_SEQ}) AS _last_updated_sequence_number`;
   return `(SELECT ${cols}${cols ? ', ' : ''}${rowId}, ${seq}${tail} FROM ${registered} AS __l)`;
