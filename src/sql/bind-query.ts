@@ -66,3 +66,34 @@ export async function bindExpression(env: SqlEnv, session: Session, expression: 
   const bound = await bindQuery(env, session, EXPRESSION_PREFIX + expression, options);
   return { ...bound, sql: bound.sql.slice(EXPRESSION_PREFIX.length), release: bound.release };
 }
+
+/**
+ * Binds the fragments of one statement (conditions, SET values, a MERGE source) on one session,
+ * each table read at one snapshot throughout the statement, and releases them together.
+ */
+export class FragmentBinder {
+  private readonly bound: BoundQuery[] = [];
+  private readonly snapshots: SnapshotCache = new Map();
+
+  constructor(
+    private readonly env: SqlEnv,
+    private readonly session: Session,
+  ) {}
+
+  /** An expression's SQL, runnable on the session until `release`. */
+  async expression(sql: string): Promise<string> {
+    const b = await bindExpression(this.env, this.session, sql, { snapshots: this.snapshots });
+    this.bound.push(b);
+    return b.sql;
+  }
+
+  async query(sql: string): Promise<BoundQuery> {
+    const b = await bindQuery(this.env, this.session, sql, { snapshots: this.snapshots });
+    this.bound.push(b);
+    return b;
+  }
+
+  release(): void {
+    for (const b of this.bound.splice(0)) b.release();
+  }
+}

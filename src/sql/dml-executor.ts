@@ -1,8 +1,6 @@
 import type { Session } from '../engine/index.js';
 import { DeltaTable } from '../table/delta-table.js';
-import type { SnapshotCache } from './bind-lake-refs.js';
-import { bindExpression } from './bind-query.js';
-import type { BoundQuery } from './bind-query.js';
+import { FragmentBinder } from './bind-query.js';
 import { executeIcebergDml, icebergDmlTarget } from './iceberg-dml-executor.js';
 import { executeMerge } from './merge-executor.js';
 import { pruningOf } from './merge-keys.js';
@@ -20,14 +18,9 @@ export async function executeDml(env: SqlEnv, session: Session, s: DeleteStateme
   const { location: path } = await resolveTableLocation(env, s.target, s.kind.toUpperCase());
   const table = DeltaTable.open(env.ctx, path);
   const alias = s.alias ?? nameAlias(s.target);
-  const bound: BoundQuery[] = [];
-  const snapshots: SnapshotCache = new Map();
   // Subqueries in conditions and values may read tables: bind them on this session, one snapshot per table.
-  const bind = async (sql: string): Promise<string> => {
-    const b = await bindExpression(env, session, sql, { snapshots });
-    bound.push(b);
-    return b.sql;
-  };
+  const fragments = new FragmentBinder(env, session);
+  const bind = (sql: string): Promise<string> => fragments.expression(sql);
   try {
     const where = s.whereSql === undefined ? undefined : { sql: await bind(s.whereSql), text: s.whereSql, ...(await pruningOf(env.ctx, session, path, s.whereSql, alias)) };
     const options = { session, ...(alias !== undefined ? { alias } : {}) };
@@ -40,6 +33,6 @@ export async function executeDml(env: SqlEnv, session: Session, s: DeleteStateme
     const outcome = await table.update(assignments, where, options);
     return { resultSql: countsRow({ num_affected_rows: outcome.result.updatedRows }) };
   } finally {
-    for (const b of bound) b.release();
+    fragments.release();
   }
 }

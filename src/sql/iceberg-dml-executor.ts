@@ -7,10 +7,8 @@ import { icebergDelete, icebergUpdate } from '../table/iceberg/write/dml-ops.js'
 import type { IcebergDmlTarget } from '../table/iceberg/write/dml-scan.js';
 import { beginIcebergTransaction } from '../table/iceberg/write/transaction.js';
 import type { IcebergTarget } from '../table/iceberg/write/transaction.js';
-import type { SnapshotCache } from './bind-lake-refs.js';
 import { pruningFilter } from './bind-lake-refs.js';
-import { bindExpression, bindQuery } from './bind-query.js';
-import type { BoundQuery } from './bind-query.js';
+import { FragmentBinder } from './bind-query.js';
 import { bindClause } from './merge-executor.js';
 import { equiJoinKeys } from './merge-keys.js';
 import { findLakeRefs } from './parse/index.js';
@@ -38,13 +36,8 @@ export async function executeIcebergDml(env: SqlEnv, session: Session, s: Delete
   const tx = await beginIcebergTransaction(target);
   const dml: IcebergDmlTarget = { ctx: target.ctx, table: target.table, tx };
   const alias = s.alias ?? nameAlias(s.target);
-  const bound: BoundQuery[] = [];
-  const snapshots: SnapshotCache = new Map();
-  const bind = async (sql: string): Promise<string> => {
-    const b = await bindExpression(env, session, sql, { snapshots });
-    bound.push(b);
-    return b.sql;
-  };
+  const fragments = new FragmentBinder(env, session);
+  const bind = (sql: string): Promise<string> => fragments.expression(sql);
   try {
     const where = s.whereSql === undefined ? undefined : await condition(session, target.table.name, tx.lochSchema, s.whereSql, alias, bind);
     const options = { ...(where !== undefined ? { condition: where } : {}), ...(alias !== undefined ? { alias } : {}) };
@@ -57,7 +50,7 @@ export async function executeIcebergDml(env: SqlEnv, session: Session, s: Delete
     const outcome = await icebergUpdate(dml, session, { ...options, assignments });
     return { resultSql: countsRow({ num_affected_rows: outcome.rows }) };
   } finally {
-    for (const b of bound) b.release();
+    fragments.release();
   }
 }
 
@@ -69,16 +62,10 @@ export async function executeIcebergDml(env: SqlEnv, session: Session, s: Delete
 export async function executeIcebergMerge(env: SqlEnv, session: Session, s: MergeStatement, target: IcebergTarget, aliases: { readonly target: string; readonly source: string }): Promise<WriteSummary> {
   const tx = await beginIcebergTransaction(target);
   const dml: IcebergDmlTarget = { ctx: target.ctx, table: target.table, tx };
-  const bound: BoundQuery[] = [];
-  const snapshots: SnapshotCache = new Map();
-  const bind = async (sql: string): Promise<string> => {
-    const b = await bindExpression(env, session, sql, { snapshots });
-    bound.push(b);
-    return b.sql;
-  };
+  const fragments = new FragmentBinder(env, session);
+  const bind = (sql: string): Promise<string> => fragments.expression(sql);
   try {
-    const source = await bindQuery(env, session, `SELECT * FROM ${s.sourceSql}`, { snapshots });
-    bound.push(source);
+    const source = await fragments.query(`SELECT * FROM ${s.sourceSql}`);
     const onSql = await bind(s.onSql);
     const clauses: MergeClause[] = [];
     for (const c of s.clauses) clauses.push(await bindClause(c, bind));
@@ -96,7 +83,7 @@ export async function executeIcebergMerge(env: SqlEnv, session: Session, s: Merg
     });
     return { resultSql: countsRow({ num_affected_rows: r.inserted + r.updated + r.deleted, num_updated_rows: r.updated, num_deleted_rows: r.deleted, num_inserted_rows: r.inserted }) };
   } finally {
-    for (const b of bound) b.release();
+    fragments.release();
   }
 }
 

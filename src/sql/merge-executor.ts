@@ -2,9 +2,7 @@ import type { Session } from '../engine/index.js';
 import type { SqlEnv } from './sql-env.js';
 import { DeltaTable } from '../table/delta-table.js';
 import type { MergeClause } from '../table/dml/index.js';
-import type { SnapshotCache } from './bind-lake-refs.js';
-import { bindExpression, bindQuery } from './bind-query.js';
-import type { BoundQuery } from './bind-query.js';
+import { FragmentBinder } from './bind-query.js';
 import { parseObjectName } from './bind/object-name.js';
 import { executeIcebergMerge, icebergDmlTarget } from './iceberg-dml-executor.js';
 import { resolveTableLocation } from './resolve-table.js';
@@ -25,16 +23,10 @@ export async function executeMerge(env: SqlEnv, session: Session, s: MergeStatem
   const iceberg = await icebergDmlTarget(env, s.target);
   if (iceberg !== undefined) return executeIcebergMerge(env, session, s, iceberg, { target: targetAlias, source: sourceAlias });
   const { location: path } = await resolveTableLocation(env, s.target, 'MERGE');
-  const bound: BoundQuery[] = [];
-  const snapshots: SnapshotCache = new Map();
-  const bind = async (sql: string): Promise<string> => {
-    const b = await bindExpression(env, session, sql, { snapshots });
-    bound.push(b);
-    return b.sql;
-  };
+  const fragments = new FragmentBinder(env, session);
+  const bind = (sql: string): Promise<string> => fragments.expression(sql);
   try {
-    const source = await bindQuery(env, session, `SELECT * FROM ${s.sourceSql}`, { snapshots });
-    bound.push(source);
+    const source = await fragments.query(`SELECT * FROM ${s.sourceSql}`);
     const sourceSql = source.sql;
     const onSql = await bind(s.onSql);
     const clauses: MergeClause[] = [];
@@ -57,7 +49,7 @@ export async function executeMerge(env: SqlEnv, session: Session, s: MergeStatem
     const r = outcome.result;
     return { resultSql: countsRow({ num_affected_rows: r.inserted + r.updated + r.deleted, num_updated_rows: r.updated, num_deleted_rows: r.deleted, num_inserted_rows: r.inserted }) };
   } finally {
-    for (const b of bound) b.release();
+    fragments.release();
   }
 }
 
