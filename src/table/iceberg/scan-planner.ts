@@ -17,6 +17,7 @@ import { mapLimit } from '../parallel.js';
 import { PositionDeletes, pinReferenced } from './delete-loader.js';
 import { filesWithoutIds, nameMappedSpec, NAME_MAPPING_PROPERTY } from './name-mapped.js';
 import { fileFieldNames, renamedNestedIds, withFileNames } from './nested-names.js';
+import { LAST_UPDATED_SEQ_COLUMN, LAST_UPDATED_SEQ_FIELD_ID, ROW_ID_COLUMN, ROW_ID_FIELD_ID } from './write/row-lineage.js';
 import type { IcebergFiles } from './snapshot-files.js';
 import { snapshotEntries, specById, unionSchema } from './snapshot-files.js';
 
@@ -49,8 +50,6 @@ export interface PlannedIcebergScan {
   release(): void;
 }
 
-const ROW_ID_FIELD = 2147483540;
-const LAST_UPDATED_SEQ_FIELD = 2147483539;
 const STORED_ROW_ID = '__loch_stored_row_id';
 const STORED_SEQ = '__loch_stored_seq';
 const FIRST_ROW_ID = '__loch_first_row_id';
@@ -209,8 +208,8 @@ const LINEAGE_EXTRAS: readonly ExtraColumn[] = [
 function lineageColumns(): StructField[] {
   const long = primitive('long');
   return [
-    { name: STORED_ROW_ID, type: long, nullable: true, physicalName: '_row_id', fieldId: ROW_ID_FIELD },
-    { name: STORED_SEQ, type: long, nullable: true, physicalName: '_last_updated_sequence_number', fieldId: LAST_UPDATED_SEQ_FIELD },
+    { name: STORED_ROW_ID, type: long, nullable: true, physicalName: ROW_ID_COLUMN, fieldId: ROW_ID_FIELD_ID },
+    { name: STORED_SEQ, type: long, nullable: true, physicalName: LAST_UPDATED_SEQ_COLUMN, fieldId: LAST_UPDATED_SEQ_FIELD_ID },
   ];
 }
 

@@ -7,6 +7,7 @@ import { resolveLogPath } from '../../location.js';
 import { mapLimit } from '../../parallel.js';
 import { planIcebergScan } from '../scan-planner.js';
 import { absoluteMetadataFile, beginIcebergTransaction, type IcebergTarget } from '../write/transaction.js';
+import { carriesRowLineage } from '../write/row-lineage.js';
 import { currentSnapshot, tableFiles } from '../write/snapshot-writer.js';
 import { ReachableFiles } from './reachable.js';
 
@@ -89,7 +90,8 @@ function keyOf(table: TableLocation, path: string): string {
 /**
  * Spark's rewrite_data_files (and OPTIMIZE): when the current snapshot has more than one data
  * file or any delete file, reads the table (deletes applied) and rewrites it as target-size
- * files in one `replace` snapshot. Returns the files rewritten and added.
+ * files in one `replace` snapshot; on v3 tables every row keeps its `_row_id` and
+ * `_last_updated_sequence_number`. Returns the files rewritten and added.
  */
 export async function rewriteIcebergDataFiles(target: IcebergTarget, session: Session): Promise<{ rewritten: number; added: number; rows: number }> {
   const { ctx, table } = target;
@@ -97,12 +99,14 @@ export async function rewriteIcebergDataFiles(target: IcebergTarget, session: Se
   const live = await tx.liveEntries();
   if (live.data.length <= 1 && live.deletes.length === 0) return { rewritten: 0, added: 0, rows: 0 };
   const files = tableFiles(table, tx.metadata);
-  const planned = await planIcebergScan(ctx, files, currentSnapshot(tx.metadata), tx.schema);
+  // v3: rewritten rows keep their row ids and last-updated sequence numbers (stored in the new files).
+  const rowLineage = carriesRowLineage(tx.metadata, tx.lochSchema);
+  const planned = await planIcebergScan(ctx, files, currentSnapshot(tx.metadata), tx.schema, { rowLineage });
   const registered = await Promise.all(planned.specs.map((spec) => session.registerScan(spec)));
   try {
     const source = `SELECT * FROM ${planned.compose(registered.map((r) => r.sql))} AS "__loch_compact"`;
     tx.removeFiles([...live.data, ...live.deletes]);
-    const rows = await tx.writeRows(session, source, { byName: true });
+    const rows = await tx.writeRows(session, source, { byName: true, rowLineage });
     await tx.commit('replace');
     return { rewritten: live.data.length + live.deletes.length, added: tx.stagedFiles.length, rows };
   } finally {

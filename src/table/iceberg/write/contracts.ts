@@ -45,6 +45,20 @@ export interface IcebergCreateOptions {
   readonly asSelect?: { readonly sql: string; readonly session: Session };
 }
 
+/** How `IcebergTransaction.writeRows` reads its source. */
+export interface IcebergWriteRowsOptions {
+  /** Source columns matched to the table's by name (default: by position in table order). */
+  readonly byName?: boolean;
+  /** INSERT INTO t (a, b): the source gives these columns in order, the rest are NULL. */
+  readonly columns?: readonly string[];
+  /**
+   * v3 row lineage (added by K): the source also gives `_row_id` and
+   * `_last_updated_sequence_number` (after the table's columns, or by name), stored in the files
+   * with their reserved field ids; NULL means not stored. INVALID_ARGUMENT on tables below v3.
+   */
+  readonly rowLineage?: boolean;
+}
+
 /** What a commit did (one Iceberg snapshot, or none when nothing changed). */
 export type IcebergCommitOutcome =
   | { readonly kind: 'committed'; readonly snapshot: Snapshot; readonly metadataFile: string; readonly rows: { readonly added: number; readonly deleted: number } }
@@ -75,7 +89,7 @@ export interface IcebergTransaction {
    * and Iceberg column metrics; stages them as added. Returns the rows written. `columns` (added
    * by G): INSERT INTO t (a, b): the source gives these columns in order, the rest are NULL.
    */
-  writeRows(session: Session, sourceSql: string, options?: { readonly byName?: boolean; readonly columns?: readonly string[] }): Promise<number>;
+  writeRows(session: Session, sourceSql: string, options?: IcebergWriteRowsOptions): Promise<number>;
   /** Stages already-written files (data, position deletes, DVs) as added. */
   addFiles(files: readonly DataFile[]): void;
   /** Stages live entries (data or delete files) as removed. */

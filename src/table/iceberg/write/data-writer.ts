@@ -12,11 +12,21 @@ import type { TableContext } from '../../context.js';
 import type { TableLocation } from '../../location.js';
 import { mapLimit } from '../../parallel.js';
 import { partitionColumns, partitionTuple, type PartitionColumnPlan } from './partition-sql.js';
+import { lineageFields } from './row-lineage.js';
 
 /** What a write produced: the manifest's data files and the rows in them. */
 export interface IcebergWriteResult {
   readonly files: DataFile[];
   readonly rows: number;
+}
+
+/** How a write shapes its files beyond the table's columns. */
+export interface IcebergWriteOptions {
+  /**
+   * v3 row lineage: the source also gives `_row_id` and `_last_updated_sequence_number` (BIGINT,
+   * NULL when not stored), written after the table's columns with their reserved field ids.
+   */
+  readonly rowLineage?: boolean;
 }
 
 const STAGING_DIR = '_loch_staging';
@@ -26,17 +36,27 @@ const DEFAULT_TARGET_FILE_SIZE = 512 * 1024 * 1024;
  * Writes the rows of `sourceSql` (its columns named by the table's top-level logical names) as
  * Iceberg data files of `spec`: every column in the file with its field id (nested ids too),
  * files split by the partition transforms' results, stored under `data/<field>=<value>/…` and
- * described with their partition tuple and column metrics. Files land in their final place
- * before the commit; nothing references them until it succeeds (orphan cleanup removes the rest).
+ * described with their partition tuple and column metrics (of the table's columns). Files land
+ * in their final place before the commit; nothing references them until it succeeds (orphan
+ * cleanup removes the rest). With `rowLineage` the files also store the rows' lineage columns.
  */
-export async function writeIcebergFiles(ctx: TableContext, table: TableLocation, session: Session, metadata: TableMetadata, schema: IcebergSchema, spec: PartitionSpec, sourceSql: string): Promise<IcebergWriteResult> {
+export async function writeIcebergFiles(
+  ctx: TableContext,
+  table: TableLocation,
+  session: Session,
+  metadata: TableMetadata,
+  schema: IcebergSchema,
+  spec: PartitionSpec,
+  sourceSql: string,
+  options: IcebergWriteOptions = {},
+): Promise<IcebergWriteResult> {
   const writeId = ctx.ids.uuid();
   const localStaging = table.store.localPath?.(`${STAGING_DIR}/${writeId}`);
   const stagingDir = localStaging ?? (await mkdtemp(join(tmpdir(), 'loch-iceberg-')));
   const { plans, select } = partitionColumns(spec, schema, table.name);
   const source = select.length === 0 ? sourceSql : `SELECT *, ${select.join(', ')} FROM (${sourceSql}) AS "__loch_rows"`;
   try {
-    const written = await writeParquet(session, writeSpec(metadata, schema, plans, source, stagingDir, writeId));
+    const written = await writeParquet(session, writeSpec(metadata, schema, plans, source, stagingDir, writeId, options));
     const named = written.map((file, i) => ({ file, key: `data/${partitionDirs(plans, file)}${writeId}-${String(i).padStart(5, '0')}.parquet` }));
     await mapLimit(named, ctx.ioConcurrency, ({ file, key }) => publish(table, localStaging !== undefined, file, key));
     const metrics = metricsModes(metadata.properties, schema);
@@ -50,12 +70,20 @@ export async function writeIcebergFiles(ctx: TableContext, table: TableLocation,
   }
 }
 
-function writeSpec(metadata: TableMetadata, schema: IcebergSchema, plans: readonly PartitionColumnPlan[], sourceSql: string, outputDir: string, fileId: string): ParquetWriteSpec {
+function writeSpec(
+  metadata: TableMetadata,
+  schema: IcebergSchema,
+  plans: readonly PartitionColumnPlan[],
+  sourceSql: string,
+  outputDir: string,
+  fileId: string,
+  options: IcebergWriteOptions,
+): ParquetWriteSpec {
   const codec = (metadata.properties['write.parquet.compression-codec'] ?? 'zstd').toLowerCase();
   const target = Number(metadata.properties['write.target-file-size-bytes'] ?? DEFAULT_TARGET_FILE_SIZE);
   return {
     sourceSql,
-    columns: toLochSchema(schema).fields.map(writeColumn),
+    columns: [...toLochSchema(schema).fields, ...(options.rowLineage === true ? lineageFields() : [])].map(writeColumn),
     partitionColumns: plans.flatMap((p) => (p.column === undefined ? [] : [{ source: p.column, physicalName: p.column, type: p.type }])),
     constraints: [],
     outputDir,

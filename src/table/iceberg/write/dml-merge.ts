@@ -17,11 +17,13 @@ import { operationOf, requireTable, sqlErrorIn } from './dml-ops.js';
 import { removeIcebergRows } from './dml-removal.js';
 import type { IcebergRemovalOutcome } from './dml-removal.js';
 import { scanIcebergTarget } from './dml-scan.js';
-import type { IcebergDmlTarget } from './dml-scan.js';
+import type { IcebergDmlTarget, IcebergTargetScan } from './dml-scan.js';
+import { ROW_ID_COLUMN } from './row-lineage.js';
 
 const FILE = quoteIdentifier('__loch_file');
 const ROW = quoteIdentifier('__loch_row');
 const CLAUSE = quoteIdentifier('__loch_clause');
+const ROW_ID = quoteIdentifier(ROW_ID_COLUMN);
 
 export interface IcebergMergeRequest {
   /** A DuckDB query giving the source rows. */
@@ -52,8 +54,8 @@ export interface IcebergMergeOutcome {
  * Delta MERGE (same parse tree and SQL: first matching clause acts, single-match rule, clause
  * scopes): the source is materialized once; target files are pruned by `targetFilter` and the
  * source's key ranges unless NOT MATCHED BY SOURCE clauses need every row; changed target rows
- * leave their files by `write.merge.mode`; updated and inserted rows are written as new files.
- * Nothing is committed when no clause acted.
+ * leave their files by `write.merge.mode`; updated and inserted rows are written as new files
+ * (v3: updated rows keep their `_row_id`). Nothing is committed when no clause acted.
  */
 export async function icebergMerge(target: IcebergDmlTarget, session: Session, request: IcebergMergeRequest): Promise<IcebergMergeOutcome> {
   const base = requireTable(target, 'merge');
@@ -87,6 +89,7 @@ async function mergeMaterialized(target: IcebergDmlTarget, session: Session, req
   const scan = await scanIcebergTarget(target, session, filter);
   const changes = tempName('iceberg_merge');
   const removed = tempName('iceberg_merge_removed');
+  const rowIds = tempName('iceberg_merge_row_ids');
   try {
     const names = { table: target.table.name, target: targetAlias, source: sourceAlias, sourceColumns: source.map((c) => c.name), lenient: request.schemaEvolution === true };
     await checkClauseScopes(session, request.clauses, schema, names, scan.sql, request.sourceSql);
@@ -101,12 +104,18 @@ async function mergeMaterialized(target: IcebergDmlTarget, session: Session, req
     const ofEffect = (...kinds: string[]) => effects.flatMap((e, i) => (kinds.includes(e) ? [i] : []));
     const targetSide = request.clauses.flatMap((c, i) => (c.when !== 'not_matched' ? [i] : []));
     await session.run(`CREATE TEMP TABLE ${quoteIdentifier(removed)} AS SELECT DISTINCT ${FILE}, ${ROW} FROM ${quoteIdentifier(changes)} WHERE ${inClauses(targetSide)}`);
-    const columns = schema.fields.map((f) => quoteIdentifier(f.name)).join(', ');
+    const columns = schema.fields.map((f) => `c.${quoteIdentifier(f.name)}`).join(', ');
     const writes = ofEffect('update', 'insert');
-    const newRows = writes.length === 0 ? undefined : `SELECT ${columns} FROM ${quoteIdentifier(changes)} WHERE ${inClauses(writes)}`;
+    let newRows = writes.length === 0 ? undefined : `SELECT ${columns} FROM ${quoteIdentifier(changes)} AS c WHERE ${inClauses(writes)}`;
+    if (newRows !== undefined && scan.rowLineage) {
+      await keptRowIds(session, scan, changes, inClauses(ofEffect('update')), rowIds);
+      const join = `LEFT JOIN ${quoteIdentifier(rowIds)} AS k ON c.${FILE} = k.${FILE} AND c.${ROW} = k.${ROW}`;
+      newRows = `SELECT ${columns}, k.${ROW_ID} AS ${ROW_ID} FROM ${quoteIdentifier(changes)} AS c ${join} WHERE ${inClauses(writes)}`;
+    }
     const removal = await removeIcebergRows(target, session, scan, removed, newRows, result.inserted + result.updated, strategy);
     return { ...result, removal, commit: await tx.commit(operationOf(removal)) };
   } finally {
+    await dropTemp(session, rowIds);
     await dropTemp(session, removed);
     await dropTemp(session, changes);
     await scan.release();
@@ -121,4 +130,27 @@ async function candidateFilter(session: Session, schema: IcebergDmlTarget['tx'][
   if (ranges === 'none') return lit(primitive('boolean'), false);
   const parts = [request.targetFilter, ranges].filter((e): e is Expr => e !== undefined);
   return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : and(...parts);
+}
+
+/**
+ * v3: the current `_row_id` of every target row an update clause changes, into the TEMP table
+ * `into` (__loch_file, __loch_row, _row_id), reading only the files holding such rows again (the
+ * MERGE rows carry the target's identity, not its lineage).
+ */
+async function keptRowIds(session: Session, scan: IcebergTargetScan, changes: string, updated: string, into: string): Promise<void> {
+  const files = await session.query(`SELECT DISTINCT ${FILE} FROM ${quoteIdentifier(changes)} WHERE ${updated} ORDER BY ${FILE}`);
+  const indexes = (await files.all()).map((r) => Number(r[0]));
+  if (indexes.length === 0) {
+    await session.run(`CREATE TEMP TABLE ${quoteIdentifier(into)} (${FILE} BIGINT, ${ROW} BIGINT, ${ROW_ID} BIGINT)`);
+    return;
+  }
+  const subset = await scan.subset(indexes);
+  try {
+    const map = `(VALUES ${indexes.map((old, i) => `(${old}, ${i})`).join(', ')}) AS m(old_index, new_index)`;
+    const wanted = `(SELECT ${FILE}, ${ROW} FROM ${quoteIdentifier(changes)} WHERE ${updated})`;
+    const rows = `SELECT m.old_index AS ${FILE}, s.${ROW} AS ${ROW}, s.${ROW_ID} AS ${ROW_ID} FROM ${subset.sql} AS s JOIN ${map} ON s.${FILE} = m.new_index`;
+    await session.run(`CREATE TEMP TABLE ${quoteIdentifier(into)} AS SELECT r.* FROM (${rows}) AS r SEMI JOIN ${wanted} AS w ON r.${FILE} = w.${FILE} AND r.${ROW} = w.${ROW}`);
+  } finally {
+    await subset.release();
+  }
 }

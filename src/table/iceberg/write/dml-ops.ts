@@ -13,6 +13,7 @@ import { removeIcebergRows } from './dml-removal.js';
 import type { IcebergRemovalOutcome } from './dml-removal.js';
 import { scanIcebergTarget } from './dml-scan.js';
 import type { IcebergDmlTarget } from './dml-scan.js';
+import { ROW_ID_COLUMN } from './row-lineage.js';
 
 const FILE = quoteIdentifier('__loch_file');
 const ROW = quoteIdentifier('__loch_row');
@@ -68,7 +69,8 @@ export async function icebergDelete(target: IcebergDmlTarget, session: Session, 
 /**
  * UPDATE on an Iceberg table, committed as one snapshot: the matching rows and their new values
  * are computed once into a TEMP table; the old rows leave their files by `write.update.mode` and
- * the new rows are written as new data files. Nothing is committed when no row matches.
+ * the new rows are written as new data files (on v3 keeping their `_row_id`). Nothing is
+ * committed when no row matches.
  */
 export async function icebergUpdate(target: IcebergDmlTarget, session: Session, request: IcebergUpdateRequest): Promise<IcebergDmlOutcome> {
   const base = requireTable(target, 'update');
@@ -86,6 +88,8 @@ export async function icebergUpdate(target: IcebergDmlTarget, session: Session, 
   const updated = tempName('iceberg_updated');
   try {
     const items = [...values].map(([name, sql]) => `${sql} AS ${quoteIdentifier(name)}`);
+    // v3: an updated row keeps its row id (its sequence number becomes the new snapshot's).
+    if (scan.rowLineage) items.push(`${alias}.${quoteIdentifier(ROW_ID_COLUMN)} AS ${quoteIdentifier(ROW_ID_COLUMN)}`);
     await session.run(`CREATE TEMP TABLE ${quoteIdentifier(updated)} AS SELECT ${alias}.${FILE}, ${alias}.${ROW}, ${items.join(', ')} FROM ${scan.sql} AS ${alias} WHERE ${holds(request.condition?.sql)}`);
     const rows = await countRows(session, quoteIdentifier(updated));
     if (rows === 0) return { rows: 0 };

@@ -4,6 +4,7 @@ import type { LiveEntry } from '../../../formats/iceberg/model.js';
 import { writeDeletionVectorFile, writePositionDeleteFiles } from './dml-delete-files.js';
 import type { IcebergRowStrategy } from './dml-mode.js';
 import type { IcebergDmlTarget, IcebergTargetScan } from './dml-scan.js';
+import { LAST_UPDATED_SEQ_COLUMN, ROW_ID_COLUMN } from './row-lineage.js';
 
 const FILE = quoteIdentifier('__loch_file');
 const ROW = quoteIdentifier('__loch_row');
@@ -33,7 +34,8 @@ interface Touched {
 /**
  * Stages the removal of the target rows listed in the TEMP table `rows` (columns __loch_file,
  * __loch_row of `scan`; pairs unique) and the writing of `newRowsSql` (rows with the table's
- * columns by name; `newRows` of them):
+ * columns by name; `newRows` of them; when `scan.rowLineage`, also `_row_id`: the updated row's
+ * id, NULL for an inserted row):
  * - copy-on-write: touched files are rewritten without those rows (one write with the new rows)
  *   and removed, with the deletion vectors and single-file position deletes that named them;
  * - merge-on-read: v2 writes position delete files, v3 one Puffin file of deletion vectors that
@@ -100,19 +102,29 @@ async function touchedFiles(session: Session, scan: IcebergTargetScan, rows: str
   });
 }
 
-/** One write of the new rows and the survivors of the files to rewrite; returns the rows written. */
+/**
+ * One write of the new rows and the survivors of the files to rewrite; returns the rows written.
+ * v3 (`scan.rowLineage`): survivors keep their stored `_row_id` and last-updated sequence number;
+ * new rows keep the `_row_id` their source gives (an updated row's, NULL for an inserted one) and
+ * store no sequence number, so they read as changed in the new snapshot.
+ */
 async function writeRowsAndSurvivors(target: IcebergDmlTarget, session: Session, scan: IcebergTargetScan, rows: string, newRowsSql: string | undefined, rewrite: readonly Touched[]): Promise<number> {
-  const columns = target.tx.lochSchema.fields.map((f) => quoteIdentifier(f.name)).join(', ');
-  const parts = newRowsSql === undefined ? [] : [`SELECT ${columns} FROM (${newRowsSql})`];
+  const names = target.tx.lochSchema.fields.map((f) => quoteIdentifier(f.name));
+  const columns = names.join(', ');
+  const lineage = scan.rowLineage;
+  const newLineage = lineage ? `, ${quoteIdentifier(ROW_ID_COLUMN)}, NULL::BIGINT AS ${quoteIdentifier(LAST_UPDATED_SEQ_COLUMN)}` : '';
+  const kept = lineage ? `, s.${quoteIdentifier(ROW_ID_COLUMN)}, s.${quoteIdentifier(LAST_UPDATED_SEQ_COLUMN)}` : '';
+  const parts = newRowsSql === undefined ? [] : [`SELECT ${columns}${newLineage} FROM (${newRowsSql})`];
   const subset = rewrite.length === 0 ? undefined : await scan.subset(rewrite.map((t) => t.index));
   try {
     if (subset !== undefined) {
       const map = `(VALUES ${rewrite.map((t, i) => `(${t.index}, ${i})`).join(', ')}) AS m(old_index, new_index)`;
       const gone = `(SELECT m.new_index AS f, r.${ROW} AS p FROM ${quoteIdentifier(rows)} AS r JOIN ${map} ON r.${FILE} = m.old_index)`;
-      parts.push(`SELECT ${columns} FROM ${subset.sql} AS s ANTI JOIN ${gone} AS g ON s.${FILE} = g.f AND s.${ROW} = g.p`);
+      const survivors = names.map((c) => `s.${c}`).join(', ');
+      parts.push(`SELECT ${survivors}${kept} FROM ${subset.sql} AS s ANTI JOIN ${gone} AS g ON s.${FILE} = g.f AND s.${ROW} = g.p`);
     }
     if (parts.length === 0) return 0;
-    return await target.tx.writeRows(session, parts.join(' UNION ALL '), { byName: true });
+    return await target.tx.writeRows(session, parts.join(' UNION ALL '), { byName: true, rowLineage: lineage });
   } finally {
     await subset?.release();
   }

@@ -10,9 +10,10 @@ import type { TableLocation } from '../../location.js';
 import { resolveLogPath } from '../../location.js';
 import { alignSource, describeSource } from '../../write/source.js';
 import { snapshotEntries } from '../snapshot-files.js';
-import type { IcebergCommitOutcome, IcebergCommitter, IcebergTransaction } from './contracts.js';
+import type { IcebergCommitOutcome, IcebergCommitter, IcebergTransaction, IcebergWriteRowsOptions } from './contracts.js';
 import { writeIcebergFiles } from './data-writer.js';
 import { checkRebase } from './rebase-check.js';
+import { carriesRowLineage, withLineageFields } from './row-lineage.js';
 import { planAndWriteSnapshot, tableFiles } from './snapshot-writer.js';
 import { seededRandom } from './snapshot-id.js';
 
@@ -114,11 +115,16 @@ export class LochIcebergTransaction implements IcebergTransaction {
     return this.live;
   }
 
-  async writeRows(session: Session, sourceSql: string, options: { readonly byName?: boolean; readonly columns?: readonly string[] } = {}): Promise<number> {
+  async writeRows(session: Session, sourceSql: string, options: IcebergWriteRowsOptions = {}): Promise<number> {
     const { ctx, table } = this.target;
+    const lineage = options.rowLineage === true;
+    if (lineage && !carriesRowLineage(this.working, this.lochSchema)) {
+      throw new LochError('INVALID_ARGUMENT', `iceberg write: table ${table.name}: row lineage columns are written only to format-version 3 tables`);
+    }
     const source = await describeSource(session, sourceSql, `the query writing ${table.name}`);
-    const aligned = alignSource(table.name, this.lochSchema, sourceSql, source, { byName: options.byName ?? false, ...(options.columns === undefined ? {} : { columns: options.columns }) });
-    const result = await writeIcebergFiles(ctx, table, session, this.working, this.schema, this.spec, aligned);
+    const shape = lineage ? withLineageFields(this.lochSchema) : this.lochSchema;
+    const aligned = alignSource(table.name, shape, sourceSql, source, { byName: options.byName ?? false, ...(options.columns === undefined ? {} : { columns: options.columns }) });
+    const result = await writeIcebergFiles(ctx, table, session, this.working, this.schema, this.spec, aligned, { rowLineage: lineage });
     this.addFiles(result.files);
     return result.rows;
   }
