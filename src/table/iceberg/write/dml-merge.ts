@@ -6,9 +6,7 @@ import { quoteIdentifier } from '../../../expr/to-sql.js';
 import { primitive } from '../../../expr/types.js';
 import { dropTemp, tempName } from '../../dml/dml-target.js';
 import { checkClauses, clauseEffect } from '../../dml/merge-clauses.js';
-import type { MergeClause } from '../../dml/merge-clauses.js';
 import { sourceKeyRanges } from '../../dml/merge-pruning.js';
-import type { MergeKey } from '../../dml/merge-pruning.js';
 import { checkClauseScopes, checkSingleMatch, clauseCounts, mergeRowsSql } from '../../dml/merge-sql.js';
 import { describeSource, evolvedFields } from '../../write/source.js';
 import type { IcebergCommitOutcome } from './contracts.js';
@@ -19,27 +17,18 @@ import type { IcebergRemovalOutcome } from './dml-removal.js';
 import { scanIcebergTarget } from './dml-scan.js';
 import type { IcebergDmlTarget, IcebergTargetScan } from './dml-scan.js';
 import { ROW_ID_COLUMN } from './row-lineage.js';
+import type { MergeRequest } from '../../dml/merge-op.js';
 
 const FILE = quoteIdentifier('__loch_file');
 const ROW = quoteIdentifier('__loch_row');
 const CLAUSE = quoteIdentifier('__loch_clause');
 const ROW_ID = quoteIdentifier(ROW_ID_COLUMN);
 
-export interface IcebergMergeRequest {
-  /** A DuckDB query giving the source rows. */
-  readonly sourceSql: string;
-  readonly sourceAlias?: string;
-  readonly targetAlias?: string;
-  /** The ON condition over both aliases. */
-  readonly onSql: string;
-  readonly clauses: readonly MergeClause[];
-  /** WITH SCHEMA EVOLUTION: refused when the source brings new columns (not supported on Iceberg yet). */
-  readonly schemaEvolution?: boolean;
-  /** A condition on target columns alone implied by ON (prunes target files). */
-  readonly targetFilter?: Expr;
-  /** Equalities of ON: target files are pruned by the source's key ranges. */
-  readonly keys?: readonly MergeKey[];
-}
+/**
+ * The same request as a Delta MERGE (src/table/dml/merge-op.ts); WITH SCHEMA EVOLUTION is
+ * refused when the source brings new columns (not supported on Iceberg tables yet).
+ */
+export type IcebergMergeRequest = MergeRequest;
 
 export interface IcebergMergeOutcome {
   readonly inserted: number;
