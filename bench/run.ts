@@ -8,6 +8,7 @@ import { benchDeleteDv } from './delete-dv.js';
 import { benchIcebergRead } from './iceberg-read.js';
 import { benchManyFileScan } from './many-file-scan.js';
 import { benchMergeUpsert } from './merge-upsert.js';
+import { benchServerLoad } from './server-load.js';
 import { benchSnapshotLoad } from './snapshot-load.js';
 import { benchTpch } from './tpch.js';
 import { benchZorderSkipping } from './zorder-skipping.js';
@@ -30,6 +31,7 @@ const benchmarks: [string, Bench][] = [
   ['merge-upsert', benchMergeUpsert],
   ['delete-dv', benchDeleteDv],
   ['iceberg-read', benchIcebergRead],
+  ['server-load', benchServerLoad],
 ];
 const onRequest: [string, Bench][] = [['crash-trials', benchCrashTrials]];
 

@@ -5,7 +5,7 @@ import { displayName } from './names.js';
  * The catalog's errors, worded as catalog-types.ts requires: "catalog: <kind> <full name> …"
  * ending with Databricks' error class in parentheses.
  */
-export type CatalogObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume';
+export type CatalogObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function';
 
 const NOT_FOUND_CLASS: Record<CatalogObjectKind, string> = {
   catalog: 'NO_SUCH_CATALOG_EXCEPTION',
@@ -13,6 +13,7 @@ const NOT_FOUND_CLASS: Record<CatalogObjectKind, string> = {
   table: 'TABLE_OR_VIEW_NOT_FOUND',
   view: 'TABLE_OR_VIEW_NOT_FOUND',
   volume: 'VOLUME_NOT_FOUND',
+  function: 'ROUTINE_NOT_FOUND',
 };
 
 const EXISTS_CLASS: Record<CatalogObjectKind, string> = {
@@ -21,6 +22,7 @@ const EXISTS_CLASS: Record<CatalogObjectKind, string> = {
   table: 'TABLE_OR_VIEW_ALREADY_EXISTS',
   view: 'TABLE_OR_VIEW_ALREADY_EXISTS',
   volume: 'VOLUME_ALREADY_EXISTS',
+  function: 'ROUTINE_ALREADY_EXISTS',
 };
 
 export function notFound(kind: CatalogObjectKind, parts: readonly string[]): LochError {

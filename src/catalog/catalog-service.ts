@@ -1,34 +1,27 @@
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
+import { systemRandom } from '../core/random.js';
 import { openStore } from '../storage/open-store.js';
 import type { OpenStoreOptions } from '../storage/open-store.js';
-import { alreadyExists, notEmpty, notFound } from './catalog-errors.js';
-import type { CatalogObjectKind } from './catalog-errors.js';
-import { CatalogLookup, byName, rootOf, rootsToAvoid } from './catalog-lookup.js';
+import { CatalogAccess, deniedError } from './catalog-access.js';
+import { CatalogFunctions } from './catalog-functions.js';
+import { GovernedCatalog, normalizedRef } from './catalog-governed.js';
+import type { CatalogParts } from './catalog-governed.js';
+import { CatalogGrants } from './catalog-grants.js';
+import { CatalogLookup } from './catalog-lookup.js';
 import type { CatalogContext } from './catalog-lookup.js';
-import type {
-  Catalog,
-  CatalogInfo,
-  CreateOptions,
-  DropOptions,
-  ObjectChange,
-  ObjectName,
-  RegisterOptions,
-  SchemaInfo,
-  TableInfo,
-  TablePlan,
-  VolumeFile,
-  VolumeInfo,
-} from './catalog-types.js';
+import { CatalogObjects } from './catalog-objects.js';
+import type { Catalog, VolumeFile } from './catalog-types.js';
 import { DEFAULT_RETENTION_MS } from './dropped-tables.js';
+import { ALL_USERS_GROUP, NO_AUDIT } from './governance/governance-types.js';
+import type { AuditSink, Principal, Privilege, RequestContext, SecurableRef } from './governance/governance-types.js';
+import type { IdentityStore } from './governance/identity-store.js';
+import { MetastoreIdentityStore } from './governance/metastore-identity-store.js';
 import { IcebergPointers } from './iceberg-pointers.js';
-import { deleteManagedFoldersOf } from './managed-folders.js';
-import { checkExternalLocation, managedLocation, normalizeLocation } from './managed-locations.js';
-import type { CreateOutcome, Metastore, StoredObject } from './metastore.js';
-import { displayName, normalizeName, normalizeObjectName } from './names.js';
-import { changedDocument, newDocument, toCatalogInfo, toSchemaInfo, toVolumeInfo } from './object-mapping.js';
-import { TableRegistry, partsOf } from './table-registry.js';
-import type { ViewDefinition } from './table-registry.js';
+import { normalizeLocation } from './managed-locations.js';
+import type { Metastore } from './metastore.js';
+import { displayName, normalizeObjectName } from './names.js';
+import { TableRegistry } from './table-registry.js';
 import { formatVolumePath, parseVolumePath } from './volume-paths.js';
 
 export interface LakehouseCatalogOptions {
@@ -39,225 +32,139 @@ export interface LakehouseCatalogOptions {
   readonly storeOptions: OpenStoreOptions;
   readonly clock: Clock;
   readonly ids: IdSource;
-  /** Who acts: owner and creator of what this instance creates. */
+  /** Who acts: owner and creator of what this instance creates (the actor's name). */
   readonly principal: string;
+  /** The acting principal resolved; default: `principal` as an admin user (embedded use, tests). */
+  readonly actor?: Principal;
+  /** Users, groups and tokens (grantees and new owners must exist); default: over `metastore`. */
+  readonly identity?: IdentityStore;
+  /** Where decisions and refusals are recorded; default: nowhere. */
+  readonly audit?: AuditSink;
+  /** Where the requests come from, for audit events; default: the embedded SQL door. */
+  readonly request?: RequestContext;
   /** How long a dropped table can be undropped before a purge deletes it; default 7 days. */
   readonly retentionMs?: number;
 }
 
-type ManagedLocationOption = { readonly managedLocation?: string };
+/** The request context of embedded use (no server). */
+export const EMBEDDED_REQUEST: RequestContext = { requestId: 'embedded', service: 'sql' };
 
 /**
  * The Catalog service (see the Catalog interface for the contract of every method) over a
- * Metastore for identity and the object stores for managed data. Names are normalised here;
- * the metastore's atomic create/update/remove make concurrent processes safe.
+ * Metastore for identity and the object stores for managed data, acting as one principal:
+ * every method checks the actor's privileges first (GovernedCatalog; admins skip the checks
+ * after one flag test). `withActor` gives the same catalog acting as someone else, sharing
+ * the metastore, identity store and settings. Names are normalised here; the metastore's atomic
+ * create/update/remove make concurrent processes safe.
  */
-export class LakehouseCatalog implements Catalog {
+export class LakehouseCatalog extends GovernedCatalog implements Catalog {
   readonly principal: string;
+  readonly actor: Principal;
   /** The warehouse root in canonical form (absolute path or URL). */
   readonly warehouseRoot: string;
+  readonly identity: IdentityStore;
+  private readonly options: LakehouseCatalogOptions;
+  private readonly audit: AuditSink;
+  private readonly request: RequestContext;
   private readonly ctx: CatalogContext;
-  private readonly lookup: CatalogLookup;
-  private readonly tables: TableRegistry;
-  private readonly pointers: IcebergPointers;
+  /** Definer catalogs by owner name, for views expanded repeatedly within this catalog's life. */
+  private readonly definers = new Map<string, Promise<Catalog>>();
 
   constructor(options: LakehouseCatalogOptions) {
-    this.principal = options.principal;
-    this.warehouseRoot = normalizeLocation(options.warehouseRoot, 'warehouse', options.storeOptions.cwd);
-    this.ctx = {
+    const warehouseRoot = normalizeLocation(options.warehouseRoot, 'warehouse', options.storeOptions.cwd);
+    const actor = options.actor ?? { name: options.principal, kind: 'user', admin: true, groups: [ALL_USERS_GROUP] };
+    const ctx: CatalogContext = {
       metastore: options.metastore,
-      warehouseRoot: this.warehouseRoot,
+      warehouseRoot,
       storeOptions: options.storeOptions,
       clock: options.clock,
       ids: options.ids,
-      principal: options.principal,
+      principal: actor.name,
       retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS,
     };
-    this.lookup = new CatalogLookup(options.metastore);
-    this.tables = new TableRegistry(this.ctx, this.lookup);
-    this.pointers = new IcebergPointers(options.metastore);
+    const identity = options.identity ?? new MetastoreIdentityStore({ metastore: options.metastore, clock: options.clock, ids: options.ids, random: systemRandom });
+    const audit = options.audit ?? NO_AUDIT;
+    const request = options.request ?? EMBEDDED_REQUEST;
+    const lookup = new CatalogLookup(options.metastore);
+    const access = new CatalogAccess(options.metastore, actor, audit, request, options.clock);
+    const parts: CatalogParts = {
+      ctx,
+      lookup,
+      access,
+      identity,
+      objects: new CatalogObjects(ctx, lookup),
+      tables: new TableRegistry(ctx, lookup),
+      functions: new CatalogFunctions(ctx, lookup),
+      grants: new CatalogGrants(options.metastore, access, identity),
+      pointers: new IcebergPointers(options.metastore),
+    };
+    super(parts);
+    this.options = { ...options, warehouseRoot };
+    this.principal = actor.name;
+    this.actor = actor;
+    this.warehouseRoot = warehouseRoot;
+    this.identity = identity;
+    this.audit = audit;
+    this.request = request;
+    this.ctx = ctx;
   }
 
-  async bootstrap(): Promise<void> {
-    await this.createCatalog('main', { ifNotExists: true });
-    await this.createSchema('main', 'default', { ifNotExists: true });
+  /**
+   * The same catalog acting as `principal` (resolved: groups and admin flag as given), sharing
+   * the metastore, identity store and settings; audit sink and request context default to this
+   * catalog's.
+   */
+  withActor(principal: Principal, options: { readonly audit?: AuditSink; readonly request?: RequestContext } = {}): LakehouseCatalog {
+    return new LakehouseCatalog({
+      ...this.options,
+      identity: this.identity,
+      principal: principal.name,
+      actor: principal,
+      audit: options.audit ?? this.audit,
+      request: options.request ?? this.request,
+    });
   }
 
-  // ---- catalogs
-
-  async createCatalog(name: string, options: CreateOptions & ManagedLocationOption = {}): Promise<'created' | 'exists'> {
-    const n = normalizeName('catalog', name);
-    const data = newDocument(this.documentBase(options), { storageRoot: this.managedRoot(options, `catalog ${displayName(n)}`) });
-    const outcome = await this.ctx.metastore.create({ kind: 'catalog', parentId: null, name: n, data });
-    const result = createResult(outcome, options, 'catalog', [n]);
-    // Databricks gives every new catalog a `default` schema, so `USE CATALOG c` lands somewhere.
-    if (result === 'created') await this.createSchema(n, 'default', { ifNotExists: true });
-    return result;
+  /**
+   * The same catalog acting as the named principal (a view's owner): definer rights. An owner
+   * unknown to the identity store (dropped since) acts with no privileges at all.
+   */
+  definer(owner: string): Promise<Catalog> {
+    if (owner === this.actor.name) return Promise.resolve(this);
+    let found = this.definers.get(owner);
+    if (found === undefined) {
+      found = this.identity.resolve(owner).then((resolved) => this.withActor(resolved ?? { name: owner, kind: 'user', admin: false, groups: [] }));
+      this.definers.set(owner, found);
+    }
+    return found;
   }
 
-  async getCatalog(name: string): Promise<CatalogInfo> {
-    return toCatalogInfo(await this.lookup.requireCatalog(normalizeName('catalog', name)));
+  async authorize(privilege: Privilege, securable: SecurableRef): Promise<void> {
+    const ref = normalizedRef(securable);
+    if (this.actor.admin) {
+      this.parts.access.record(privilege, 'allow', ref.type, refDisplayName(ref));
+      return;
+    }
+    const located = await this.parts.access.locate(ref, privilege);
+    const decision = this.parts.access.decide(privilege, located.nodes);
+    this.parts.access.record(privilege, decision, located.type, located.fullName);
+    if (decision !== 'allow') throw deniedError(decision);
   }
 
-  async listCatalogs(): Promise<CatalogInfo[]> {
-    return (await this.ctx.metastore.list(['catalog'], null)).map(toCatalogInfo).sort(byName);
+  async mayAccess(privilege: Privilege, securable: SecurableRef): Promise<boolean> {
+    if (this.actor.admin) return true;
+    const located = await this.parts.access.locateQuietly(normalizedRef(securable));
+    return located !== undefined && this.parts.access.decide(privilege, located.nodes) === 'allow';
   }
 
-  async alterCatalog(name: string, change: ObjectChange): Promise<CatalogInfo> {
-    const n = normalizeName('catalog', name);
-    const object = await this.lookup.requireCatalog(n);
-    return toCatalogInfo(await this.alter(object, 'catalog', [n], change));
-  }
-
-  async dropCatalog(name: string, options: DropOptions = {}): Promise<'dropped' | 'missing'> {
-    const n = normalizeName('catalog', name);
-    const object = await this.lookup.catalog(n);
-    if (object === undefined) return missing(options, 'catalog', [n]);
-    if (!options.cascade) await this.dropEmptyDefaultSchema(object);
-    return this.dropTree(object, 'catalog', [n], options);
-  }
-
-  // ---- schemas
-
-  async createSchema(catalog: string, name: string, options: CreateOptions & ManagedLocationOption = {}): Promise<'created' | 'exists'> {
-    const c = normalizeName('catalog', catalog);
-    const n = normalizeName('schema', name);
-    const parent = await this.lookup.requireCatalog(c);
-    const data = newDocument(this.documentBase(options), { storageRoot: this.managedRoot(options, `schema ${displayName(c, n)}`) });
-    const outcome = await this.ctx.metastore.create({ kind: 'schema', parentId: parent.id, name: n, data });
-    return createResult(outcome, options, 'schema', [c, n]);
-  }
-
-  async getSchema(catalog: string, name: string): Promise<SchemaInfo> {
-    const chain = await this.lookup.requireSchema(normalizeName('catalog', catalog), normalizeName('schema', name));
-    return toSchemaInfo(chain.schema, chain.catalog.name);
-  }
-
-  async listSchemas(catalog: string): Promise<SchemaInfo[]> {
-    const parent = await this.lookup.requireCatalog(normalizeName('catalog', catalog));
-    const schemas = await this.ctx.metastore.list(['schema'], parent.id);
-    return schemas.map((s) => toSchemaInfo(s, parent.name)).sort(byName);
-  }
-
-  async alterSchema(catalog: string, name: string, change: ObjectChange): Promise<SchemaInfo> {
-    const chain = await this.lookup.requireSchema(normalizeName('catalog', catalog), normalizeName('schema', name));
-    const updated = await this.alter(chain.schema, 'schema', [chain.catalog.name, chain.schema.name], change);
-    return toSchemaInfo(updated, chain.catalog.name);
-  }
-
-  async dropSchema(catalog: string, name: string, options: DropOptions = {}): Promise<'dropped' | 'missing'> {
-    const c = normalizeName('catalog', catalog);
-    const n = normalizeName('schema', name);
-    const chain = await this.lookup.schema(c, n);
-    if (chain === undefined) return missing(options, 'schema', [c, n]);
-    return this.dropTree(chain.schema, 'schema', [c, n], options);
-  }
-
-  // ---- tables and views
-
-  getTable(name: ObjectName): Promise<TableInfo> {
-    return this.tables.getTable(name);
-  }
-
-  findTable(name: ObjectName): Promise<TableInfo | undefined> {
-    return this.tables.findTable(name);
-  }
-
-  listTables(catalog: string, schema: string): Promise<TableInfo[]> {
-    return this.tables.listTables(catalog, schema);
-  }
-
-  planTable(name: ObjectName, location?: string): Promise<TablePlan> {
-    return this.tables.planTable(name, location);
-  }
-
-  registerTable(plan: TablePlan, options?: RegisterOptions): Promise<'created' | 'exists'> {
-    return this.tables.registerTable(plan, options);
-  }
-
-  icebergMetadataLocation(tableId: string): Promise<string | undefined> {
-    return this.pointers.current(tableId);
-  }
-
-  commitIcebergMetadata(tableId: string, expected: string | undefined, next: string): Promise<'committed' | 'conflict'> {
-    return this.pointers.swap(tableId, expected, next);
-  }
-
-  discardPlan(plan: TablePlan): Promise<void> {
-    return this.tables.discardPlan(plan);
-  }
-
-  createView(name: ObjectName, view: ViewDefinition, options?: CreateOptions & { readonly orReplace?: boolean }): Promise<'created' | 'exists' | 'replaced'> {
-    return this.tables.createView(name, view, options);
-  }
-
-  alterTable(name: ObjectName, change: ObjectChange): Promise<TableInfo> {
-    return this.tables.alterTable(name, change);
-  }
-
-  dropTable(name: ObjectName, kind: 'table' | 'view', options?: DropOptions): Promise<'dropped' | 'missing'> {
-    return this.tables.dropTable(name, kind, options);
-  }
-
-  undropTable(name: ObjectName): Promise<TableInfo> {
-    return this.tables.dropped.undropTable(name);
-  }
-
-  listDroppedTables(catalog: string, schema: string): Promise<TableInfo[]> {
-    return this.tables.dropped.listDroppedTables(catalog, schema);
-  }
-
-  purgeDropped(): Promise<number> {
-    return this.tables.dropped.purgeDropped();
-  }
-
-  // ---- volumes
-
-  async createVolume(name: ObjectName, options: CreateOptions & { readonly location?: string } = {}): Promise<'created' | 'exists'> {
-    const n = normalizeObjectName('volume', name);
-    const chain = await this.lookup.requireSchema(n.catalog, n.schema);
-    const id = this.ctx.ids.uuid();
-    const what = `volume ${displayName(...partsOf(n))}`;
-    const placement =
-      options.location === undefined
-        ? { volumeType: 'MANAGED', location: managedLocation(rootOf(chain, this.warehouseRoot), 'volumes', id) }
-        : { volumeType: 'EXTERNAL', location: checkExternalLocation(options.location, rootsToAvoid(chain, this.warehouseRoot), what, this.ctx.storeOptions.cwd) };
-    const data = newDocument(this.documentBase(options), placement);
-    const outcome = await this.ctx.metastore.create({ kind: 'volume', parentId: chain.schema.id, name: n.name, data, id });
-    return createResult(outcome, options, 'volume', partsOf(n));
-  }
-
-  async getVolume(name: ObjectName): Promise<VolumeInfo> {
-    const n = normalizeObjectName('volume', name);
-    const found = await this.lookup.volume(n);
-    if (found === undefined) throw notFound('volume', partsOf(n));
-    return toVolumeInfo(found.object, n.catalog, n.schema);
-  }
-
-  async listVolumes(catalog: string, schema: string): Promise<VolumeInfo[]> {
-    const chain = await this.lookup.requireSchema(normalizeName('catalog', catalog), normalizeName('schema', schema));
-    const volumes = await this.ctx.metastore.list(['volume'], chain.schema.id);
-    return volumes.map((v) => toVolumeInfo(v, chain.catalog.name, chain.schema.name)).sort(byName);
-  }
-
-  async alterVolume(name: ObjectName, change: ObjectChange): Promise<VolumeInfo> {
-    const n = normalizeObjectName('volume', name);
-    const found = await this.lookup.volume(n);
-    if (found === undefined) throw notFound('volume', partsOf(n));
-    return toVolumeInfo(await this.alter(found.object, 'volume', partsOf(n), change), n.catalog, n.schema);
-  }
-
-  async dropVolume(name: ObjectName, options: DropOptions = {}): Promise<'dropped' | 'missing'> {
-    const n = normalizeObjectName('volume', name);
-    const found = await this.lookup.volume(n);
-    if (found === undefined) return missing(options, 'volume', partsOf(n));
-    return this.dropTree(found.object, 'volume', partsOf(n), { ...options, cascade: true });
-  }
-
-  async resolveVolumePath(path: string): Promise<VolumeFile> {
+  async resolveVolumePath(path: string, access: 'read' | 'write' = 'read'): Promise<VolumeFile> {
     const parsed = parseVolumePath(path);
     const n = normalizeObjectName('volume', { catalog: parsed.catalog, schema: parsed.schema, name: parsed.volume });
-    const volume = await this.getVolume(n);
+    if (!this.actor.admin) {
+      const located = await this.parts.access.locate({ type: 'VOLUME', name: n }, 'resolveVolumePath');
+      this.parts.access.require('resolveVolumePath', access === 'write' ? 'WRITE VOLUME' : 'READ VOLUME', located);
+    }
+    const volume = await this.parts.objects.getVolume(n);
     return {
       volume,
       store: openStore(volume.location, this.ctx.storeOptions),
@@ -265,62 +172,18 @@ export class LakehouseCatalog implements Catalog {
       path: formatVolumePath({ catalog: n.catalog, schema: n.schema, volume: n.name, key: parsed.key }),
     };
   }
-
-  // ---- shared steps
-
-  private documentBase(options: CreateOptions): { principal: string; comment?: string; properties?: Readonly<Record<string, string>> } {
-    return { principal: this.principal, comment: options.comment, properties: options.properties };
-  }
-
-  private managedRoot(options: ManagedLocationOption, what: string): string | undefined {
-    return options.managedLocation === undefined ? undefined : normalizeLocation(options.managedLocation, `${what} managed`, this.ctx.storeOptions.cwd);
-  }
-
-  private alter(object: StoredObject, kind: CatalogObjectKind, parts: readonly string[], change: ObjectChange): Promise<StoredObject> {
-    const newName = change.newName === undefined ? undefined : normalizeName(kind, change.newName);
-    return this.lookup.update(object, kind, parts, (current) => ({
-      ...(newName !== undefined && newName !== current.name ? { name: newName } : {}),
-      data: changedDocument(current.data, change, this.principal),
-    }));
-  }
-
-  /**
-   * Removes an object with its descendants in one metastore transaction (only when it has no live
-   * children unless `cascade`), then deletes the managed folders of every table (live or
-   * dropped) and volume removed with it, best effort.
-   */
-  /**
-   * The `default` schema every catalog gets does not make it "non-empty": when it is the only
-   * schema and holds nothing, RESTRICT removes it with the catalog, as Databricks does.
-   */
-  private async dropEmptyDefaultSchema(catalog: StoredObject): Promise<void> {
-    const schemas = await this.ctx.metastore.list(['schema'], catalog.id);
-    if (schemas.length !== 1 || schemas[0]?.name !== 'default') return;
-    await this.ctx.metastore.removeTree(schemas[0].id, { onlyIfLeaf: true });
-  }
-
-  private async dropTree(object: StoredObject, kind: CatalogObjectKind, parts: readonly string[], options: DropOptions): Promise<'dropped' | 'missing'> {
-    const removed = await this.ctx.metastore.removeTree(object.id, options.cascade ? {} : { onlyIfLeaf: true });
-    if (removed === 'has_children') throw notEmpty(kind === 'catalog' ? 'catalog' : 'schema', parts);
-    if (removed.length === 0) return missing(options, kind, parts);
-    await deleteManagedFoldersOf(removed, this.ctx.storeOptions);
-    return 'dropped';
-  }
 }
 
-function createResult(outcome: CreateOutcome, options: CreateOptions, kind: CatalogObjectKind, parts: readonly string[]): 'created' | 'exists' {
-  switch (outcome.status) {
-    case 'created':
-      return 'created';
-    case 'exists':
-      if (options.ifNotExists) return 'exists';
-      throw alreadyExists(kind, parts);
-    case 'parent_missing':
-      throw kind === 'schema' ? notFound('catalog', parts.slice(0, 1)) : notFound('schema', parts.slice(0, 2));
+/** A securable's full dotted name ('' for the metastore). */
+function refDisplayName(ref: SecurableRef): string {
+  switch (ref.type) {
+    case 'METASTORE':
+      return '';
+    case 'CATALOG':
+      return displayName(ref.catalog);
+    case 'SCHEMA':
+      return displayName(ref.catalog, ref.schema);
+    default:
+      return displayName(ref.name.catalog, ref.name.schema, ref.name.name);
   }
-}
-
-function missing(options: DropOptions, kind: CatalogObjectKind, parts: readonly string[]): 'missing' {
-  if (options.ifExists) return 'missing';
-  throw notFound(kind, parts);
 }

@@ -18,6 +18,7 @@
  *   dropping `main` is allowed (Databricks allows it) but dropping the current schema is not refused.
  */
 import type { ObjectStore } from '../storage/object-store.js';
+import type { ColumnMask, EffectiveGrant, FunctionDefinition, GrantChange, GrantEntry, Principal, Privilege, RowFilter, SecurableRef } from './governance/governance-types.js';
 
 /** A three-part name, normalised (lower case). */
 export interface ObjectName {
@@ -85,6 +86,18 @@ export interface TableInfo extends ObjectCommon {
   readonly viewColumns?: readonly { readonly name: string; readonly type: string }[];
   /** Set for a dropped table awaiting UNDROP or purge. */
   readonly deletedAt?: number;
+  /** Row filter applied to every read of the table (tables only). */
+  readonly rowFilter?: RowFilter;
+  /** Column masks by (lower-case) column name. */
+  readonly columnMasks?: Readonly<Record<string, ColumnMask>>;
+}
+
+/** A SQL function of a schema (kind 'function' in the metastore). */
+export interface FunctionInfo extends ObjectCommon {
+  readonly catalog: string;
+  readonly schema: string;
+  readonly name: string;
+  readonly definition: FunctionDefinition;
 }
 
 export type VolumeType = 'MANAGED' | 'EXTERNAL';
@@ -141,9 +154,57 @@ export interface VolumeFile {
   readonly path: string;
 }
 
+/**
+ * Governance: every method of a Catalog acts as `actor` and checks its privileges first (see
+ * governance/governance-types.ts for the model and the disclosure rule): PERMISSION_DENIED
+ * (message "catalog: <principal> lacks <PRIVILEGE> on <type> <full name> (PERMISSION_DENIED)")
+ * when refused; listings leave out what the actor may not see; every decision of `authorize`
+ * and every refused call is recorded in the audit sink the catalog was made with. An admin
+ * actor is never refused. The SQL front end adds the checks the catalog cannot know (SELECT on
+ * every table a query reads, MODIFY on every table a write changes, EXECUTE on functions called)
+ * through `authorize`.
+ */
 export interface Catalog {
   /** Who acts: owner of what this process creates (the OS user for the embedded shell). */
   readonly principal: string;
+  /** The acting principal with its groups and admin flag. */
+  readonly actor: Principal;
+
+  /**
+   * The same catalog acting as the principal named `owner` (definer rights): a view's body is
+   * expanded with its owner's privileges, not the reader's. Resolves the owner's groups and
+   * admin flag from the identity store; an owner that no longer exists holds no privileges (so
+   * its views stop working rather than running with someone else's rights). Shares the
+   * metastore, audit sink and request context; the same owner gives the same catalog within
+   * one catalog instance.
+   */
+  definer(owner: string): Promise<Catalog>;
+
+  /** PERMISSION_DENIED unless the actor holds `privilege` on the securable (with the USE path). Audited. */
+  authorize(privilege: Privilege, securable: SecurableRef): Promise<void>;
+  /** The same decision as a value, not audited (for listings and visibility). */
+  mayAccess(privilege: Privilege, securable: SecurableRef): Promise<boolean>;
+  /** Direct grants on the securable (the actor must see it). */
+  getGrants(securable: SecurableRef): Promise<GrantEntry[]>;
+  /** Grants that apply to the securable, inherited ones included; optionally of one principal. */
+  getEffectiveGrants(securable: SecurableRef, principal?: string): Promise<EffectiveGrant[]>;
+  /**
+   * GRANT/REVOKE: applies the changes atomically (CAS on the securable's document) and returns
+   * the direct grants after. Only the owner, a MANAGE holder or an admin; a grantee that is not
+   * a known principal is INVALID_ARGUMENT (PRINCIPAL_DOES_NOT_EXIST); a privilege that does not
+   * apply to the securable type is INVALID_ARGUMENT.
+   */
+  updateGrants(securable: SecurableRef, changes: readonly GrantChange[]): Promise<GrantEntry[]>;
+
+  createFunction(name: ObjectName, definition: FunctionDefinition, options?: CreateOptions & { readonly orReplace?: boolean }): Promise<'created' | 'exists' | 'replaced'>;
+  getFunction(name: ObjectName): Promise<FunctionInfo>;
+  findFunction(name: ObjectName): Promise<FunctionInfo | undefined>;
+  listFunctions(catalog: string, schema: string): Promise<FunctionInfo[]>;
+  dropFunction(name: ObjectName, options?: DropOptions): Promise<'dropped' | 'missing'>;
+  /** SET/DROP ROW FILTER (null drops); owner, MANAGE or admin. The function must exist. */
+  setRowFilter(table: ObjectName, filter: RowFilter | null): Promise<TableInfo>;
+  /** ALTER COLUMN … SET/DROP MASK (null drops); owner, MANAGE or admin. */
+  setColumnMask(table: ObjectName, column: string, mask: ColumnMask | null): Promise<TableInfo>;
 
   /** Ensures catalog `main` and schema `main.default` exist (idempotent; safe across processes). */
   bootstrap(): Promise<void>;
@@ -232,6 +293,7 @@ export interface Catalog {
    * Resolves `/Volumes/<catalog>/<schema>/<volume>[/<path>]` (also `dbfs:/Volumes/…`). Refuses
    * with PATH_ESCAPE any `..` or `.` segment, backslash or NUL, and with NOT_FOUND a volume that
    * does not exist. Names in the path are matched case-insensitively; the key keeps its case.
+   * `access` (default 'read') is checked: READ VOLUME or WRITE VOLUME (with the USE path).
    */
-  resolveVolumePath(path: string): Promise<VolumeFile>;
+  resolveVolumePath(path: string, access?: 'read' | 'write'): Promise<VolumeFile>;
 }

@@ -22,8 +22,12 @@
  *   only for failures of the backend itself.
  */
 
-/** What an object is. Later issues add kinds (functions, grants' securables, endpoints). */
-export type ObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume';
+/**
+ * What an object is. Governance adds 'function' (a SQL function under a schema), 'principal'
+ * (a user or group, parent null), 'token' (a personal access token by the SHA-256 of its text,
+ * parent null) and 'metastore' (the singleton holding metastore-level grants, parent null).
+ */
+export type ObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function' | 'principal' | 'token' | 'metastore';
 
 /** The namespace a kind's names live in: tables and views share one, as in Unity Catalog. */
 export function namespaceOf(kind: ObjectKind): string {

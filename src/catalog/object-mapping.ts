@@ -1,5 +1,6 @@
 import { LochError } from '../core/errors.js';
-import type { CatalogInfo, ObjectChange, ObjectCommon, SchemaInfo, TableFormat, TableInfo, TableType, VolumeInfo, VolumeType } from './catalog-types.js';
+import type { CatalogInfo, FunctionInfo, ObjectChange, ObjectCommon, SchemaInfo, TableFormat, TableInfo, TableType, VolumeInfo, VolumeType } from './catalog-types.js';
+import type { ColumnMask, FunctionDefinition, FunctionParameter, RowFilter } from './governance/governance-types.js';
 import type { ObjectData, StoredObject } from './metastore.js';
 import { displayName } from './names.js';
 
@@ -8,7 +9,7 @@ import { displayName } from './names.js';
  * Document fields: comment, owner, properties, createdBy, updatedBy (every kind); storageRoot
  * (catalogs, schemas); tableType, format ('DELTA' when absent), location, metadataLocation
  * (ICEBERG tables), viewText, viewContext, viewColumns (tables and views); volumeType, location
- * (volumes). Unknown fields are kept on update, so a newer Loch's additions survive an older
+ * (volumes); grants (every securable); rowFilter, columnMasks (tables); definition (functions). Unknown fields are kept on update, so a newer Loch's additions survive an older
  * one's ALTER.
  */
 
@@ -70,8 +71,59 @@ export function toTableInfo(object: StoredObject, catalog: string, schema: strin
   if (tableType === 'VIEW') return { ...base, ...viewFields(object, what), ...deleted };
   const location = requiredString(object, 'location', what);
   const format = object.data['format'] === undefined ? 'DELTA' : oneOf<TableFormat>(object, 'format', ['DELTA', 'ICEBERG'], what);
-  if (format === 'DELTA') return { ...base, format, location, ...deleted };
-  return { ...base, format, location, metadataLocation: requiredString(object, 'metadataLocation', what), ...deleted };
+  const policies = policyFields(object.data);
+  if (format === 'DELTA') return { ...base, format, location, ...policies, ...deleted };
+  return { ...base, format, location, metadataLocation: requiredString(object, 'metadataLocation', what), ...policies, ...deleted };
+}
+
+export function toFunctionInfo(object: StoredObject, catalog: string, schema: string): FunctionInfo {
+  const what = `function ${displayName(catalog, schema, object.name)}`;
+  const raw = object.data['definition'] as Partial<Record<keyof FunctionDefinition, unknown>> | undefined;
+  if (raw === null || typeof raw !== 'object' || typeof raw.body !== 'string' || typeof raw.returnType !== 'string' || !Array.isArray(raw.parameters)) {
+    throw corrupt(object, what, 'has no valid definition');
+  }
+  const parameters: FunctionParameter[] = (raw.parameters as unknown[]).filter(isParameter).map((p) => ({
+    name: p.name,
+    type: p.type,
+    ...(typeof p.comment === 'string' ? { comment: p.comment } : {}),
+  }));
+  const definition: FunctionDefinition = {
+    parameters,
+    returnType: raw.returnType,
+    body: raw.body,
+    ...(typeof raw.comment === 'string' ? { comment: raw.comment } : {}),
+    ...(typeof raw.deterministic === 'boolean' ? { deterministic: raw.deterministic } : {}),
+  };
+  return { ...common(object), catalog, schema, name: object.name, definition };
+}
+
+function isParameter(value: unknown): value is { name: string; type: string; comment?: unknown } {
+  if (value === null || typeof value !== 'object') return false;
+  const p = value as { name?: unknown; type?: unknown };
+  return typeof p.name === 'string' && typeof p.type === 'string';
+}
+
+/** A table's row filter and column masks, when its document has them. */
+function policyFields(data: ObjectData): Pick<TableInfo, 'rowFilter' | 'columnMasks'> {
+  const out: { rowFilter?: RowFilter; columnMasks?: Record<string, ColumnMask> } = {};
+  const filter = data['rowFilter'] as { function?: unknown; columns?: unknown } | undefined;
+  if (filter !== null && typeof filter === 'object' && typeof filter.function === 'string') {
+    out.rowFilter = { function: filter.function, columns: stringList(filter.columns) };
+  }
+  const masks = data['columnMasks'];
+  if (masks !== null && typeof masks === 'object' && !Array.isArray(masks)) {
+    const read: Record<string, ColumnMask> = {};
+    for (const [column, mask] of Object.entries(masks as Record<string, unknown>)) {
+      const m = mask as { function?: unknown; usingColumns?: unknown } | null;
+      if (m !== null && typeof m === 'object' && typeof m.function === 'string') read[column] = { function: m.function, usingColumns: stringList(m.usingColumns) };
+    }
+    if (Object.keys(read).length > 0) out.columnMasks = read;
+  }
+  return out;
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 export function toVolumeInfo(object: StoredObject, catalog: string, schema: string): VolumeInfo {

@@ -24,6 +24,14 @@ export const ERROR_CODES = [
   'DATA_FILE_MISSING',
   /** Time travel to a version or timestamp the log cannot reconstruct. */
   'VERSION_NOT_AVAILABLE',
+  /** The caller lacks a privilege on the object (grants, ownership). Never retryable. */
+  'PERMISSION_DENIED',
+  /** No valid credentials: missing, unknown, revoked or expired token. */
+  'UNAUTHENTICATED',
+  /** A request or result exceeds a limit (body size, result bytes, rate). */
+  'RESOURCE_EXHAUSTED',
+  /** The operation was cancelled by its caller (a cancel request, a dropped connection). */
+  'CANCELLED',
   /** A concurrent writer changed what this operation depended on. */
   'CONFLICT',
   /** Rows being written break a NOT NULL or CHECK constraint of the table. */

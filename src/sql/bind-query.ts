@@ -1,7 +1,9 @@
 import type { Session } from '../engine/index.js';
 import type { ScanSummary, SnapshotCache } from './bind-lake-refs.js';
 import { bindPlaceholders } from './bind/bind-placeholders.js';
+import { rootContext } from './bind/expand-context.js';
 import { expandQuery } from './bind/expand-query.js';
+import { checkQueryAccess } from './bind/raw-access.js';
 import { RefRegistry } from './bind/prepare-text.js';
 import { bindParams } from './params.js';
 import type { QueryParams } from './params.js';
@@ -24,6 +26,11 @@ export interface BindOptions {
    * every query of one statement so that each table is read at one version throughout.
    */
   readonly snapshots?: SnapshotCache;
+  /**
+   * The text is Loch's own, built around a part the caller checked with checkQueryAccess (COPY
+   * INTO's reader over volume files): the lockdown of non-admin sessions is not applied again.
+   */
+  readonly trusted?: boolean;
 }
 
 /**
@@ -32,14 +39,17 @@ export interface BindOptions {
  * name (1–3 parts, resolved against env.state), a view (expanded), delta.`<path>`, delta_scan,
  * table_changes — becomes a scan of one snapshot, taken now, pruned by the WHERE conjuncts that
  * apply to it. NOT_FOUND for an unknown table; INVALID_ARGUMENT for unbound parameters, view
- * cycles and misplaced time travel.
+ * cycles and misplaced time travel. Governed as env.catalog's principal: PERMISSION_DENIED
+ * without SELECT on a table or view read or EXECUTE on a SQL function called; row filters and
+ * column masks apply (see expandQuery).
  */
 export async function bindQuery(env: SqlEnv, session: Session, sql: string, options: BindOptions = {}): Promise<BoundQuery> {
   const text = await bindParams(session, sql, options.params);
+  if (options.trusted !== true) await checkQueryAccess(env, session, text);
   const registry = new RefRegistry();
   const releaseLoans = () => registry.releases.splice(0).forEach((r) => r());
   try {
-    const expanded = await expandQuery({ env, session, registry, views: [] }, text, env.state);
+    const expanded = await expandQuery(rootContext(env, session, registry), text, env.state);
     const bound = await bindPlaceholders(env, session, expanded, registry.refs, options.snapshots ?? new Map());
     return {
       sql: bound.sql,

@@ -3,6 +3,11 @@ import { DeltaTable } from '../table/delta-table.js';
 import { bindQuery } from './bind-query.js';
 import type { BoundQuery } from './bind-query.js';
 import { executeCatalogStatement, parseCatalogStatement } from './catalog/catalog-statements.js';
+import { executeGovernanceStatement } from './catalog/grant-executor.js';
+import { executeFunctionOrPolicyStatement, parseFunctionOrPolicyStatement } from './catalog/function-policy-statements.js';
+import { checkPolicyWrite } from './bind/policy-write-guard.js';
+import { parseGovernanceStatement } from './parse/grant-statements.js';
+import { refusePathTable } from './bind/raw-access.js';
 import type { TableInfo } from '../catalog/catalog-types.js';
 import { openIcebergRelation } from './catalog/iceberg-relation.js';
 import { detailSql, historySql, icebergDetailSql, icebergHistorySql } from './describe.js';
@@ -19,6 +24,9 @@ import type { StatementResult } from './result.js';
 import { formatName, resolveName } from './sql-env.js';
 import type { SqlEnv } from './sql-env.js';
 import { executeWrite } from './write-executor.js';
+import { recordLineage } from './governance-log/capture.js';
+import type { SucceededStatement } from './governance-log/capture.js';
+import { refuseSystemWrite } from './governance-log/system-guard.js';
 import type { WriteSummary } from './write-target.js';
 
 export interface ExecuteOptions {
@@ -42,15 +50,30 @@ export class SqlExecutor {
 
   /** Runs one statement. */
   async execute(sql: string, options: ExecuteOptions = {}): Promise<StatementResult> {
+    const governance = parseGovernanceStatement(sql);
+    if (governance !== undefined) return this.summarised(() => executeGovernanceStatement(this.env, governance));
+    const functionOrPolicy = parseFunctionOrPolicyStatement(sql);
+    if (functionOrPolicy !== undefined) return this.summarised((session) => executeFunctionOrPolicyStatement(this.env, session, functionOrPolicy));
     const catalogStatement = parseCatalogStatement(sql);
-    if (catalogStatement !== undefined) return this.summarised((session) => executeCatalogStatement(this.env, session, catalogStatement));
+    if (catalogStatement !== undefined) {
+      refuseSystemWrite(this.env.state, { kind: 'catalog', statement: catalogStatement });
+      return this.summarised((session) => executeCatalogStatement(this.env, session, catalogStatement), { kind: 'catalog', statement: catalogStatement });
+    }
     const fileStatement = parseFileStatement(sql);
-    if (fileStatement !== undefined) return this.summarised((session) => executeFileStatement(this.env, session, fileStatement));
+    if (fileStatement !== undefined) {
+      refuseSystemWrite(this.env.state, { kind: 'file', statement: fileStatement });
+      return this.summarised((session) => executeFileStatement(this.env, session, fileStatement), { kind: 'file', statement: fileStatement });
+    }
     const write = parseWriteStatement(sql);
     if (write !== undefined) {
+      refuseSystemWrite(this.env.state, { kind: 'write', statement: write });
       return this.summarised(async (session) => {
         const text = await bindParams(session, sql, options.params);
-        return executeWrite(this.env, session, text === sql ? write : (parseWriteStatement(text) ?? write));
+        const bound = text === sql ? write : (parseWriteStatement(text) ?? write);
+        await checkPolicyWrite(this.env, session, bound);
+        const summary = await executeWrite(this.env, session, bound);
+        recordLineage(this.env, { kind: 'write', statement: bound });
+        return summary;
       });
     }
     const statement = classifyStatement(sql);
@@ -74,7 +97,10 @@ export class SqlExecutor {
 
   /** The catalog Iceberg table DESCRIBE HISTORY/DETAIL names, if it names one. */
   private async describedIceberg(statement: DescribedTable): Promise<TableInfo | undefined> {
-    if (statement.path !== undefined) return undefined;
+    if (statement.path !== undefined) {
+      refusePathTable(this.env, 'delta', statement.path, 'DESCRIBE');
+      return undefined;
+    }
     const info = await this.env.catalog.findTable(resolveName(this.env.state, statement.name));
     return isIcebergTable(info) ? info : undefined;
   }
@@ -85,11 +111,15 @@ export class SqlExecutor {
     return { table: DeltaTable.open(this.env.ctx, location), ...(name !== undefined ? { name: formatName(name) } : {}) };
   }
 
-  /** Runs a statement to completion on a new session; the result is its summary SELECT on that session. */
-  private async summarised(run: (session: Session) => Promise<WriteSummary>): Promise<StatementResult> {
+  /**
+   * Runs a statement to completion on a new session; the result is its summary SELECT on that
+   * session. `succeeded`, when given, is reported for lineage once the statement has run.
+   */
+  private async summarised(run: (session: Session) => Promise<WriteSummary>, succeeded?: SucceededStatement): Promise<StatementResult> {
     const session = await this.env.ctx.engine.session();
     try {
       const summary = await run(session);
+      if (succeeded !== undefined) recordLineage(this.env, succeeded);
       return ownedResult(await session.query(summary.resultSql), session, []);
     } catch (error) {
       await closeQuietly(session);
@@ -102,7 +132,9 @@ export class SqlExecutor {
     let bound: BoundQuery | undefined;
     try {
       bound = await bindQuery(this.env, session, sql, params === undefined ? {} : { params });
-      return ownedResult(await session.query(bound.sql), session, [bound.release], bound.scans);
+      const result = ownedResult(await session.query(bound.sql), session, [bound.release], bound.scans);
+      recordLineage(this.env, { kind: 'query', sql });
+      return result;
     } catch (error) {
       await closeQuietly(session);
       bound?.release();

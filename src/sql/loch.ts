@@ -18,8 +18,15 @@ import type { TableContext } from '../table/context.js';
 import { openIcebergView } from '../table/iceberg/iceberg-table.js';
 import type { IcebergOpenOptions, IcebergSnapshotSelector, IcebergView } from '../table/iceberg/iceberg-table.js';
 import type { TableInfo } from '../catalog/catalog-types.js';
+import type { AuditSink, Principal, RequestContext } from '../catalog/governance/governance-types.js';
+import { NO_AUDIT } from '../catalog/governance/governance-types.js';
+import type { IdentityStore } from '../catalog/governance/identity-store.js';
+import { MetastoreIdentityStore } from '../catalog/governance/metastore-identity-store.js';
+import { systemRandom } from '../core/random.js';
+import type { Random } from '../core/random.js';
 import { DeltaTable } from '../table/delta-table.js';
 import { DIALECT_MACROS } from './bind/hooks.js';
+import { GovernanceLog } from './governance-log/governance-log.js';
 import { SqlExecutor } from './executor.js';
 import type { QueryParams } from './params.js';
 import { parseObjectName } from './bind/object-name.js';
@@ -52,6 +59,24 @@ export interface LochOptions {
   readonly storage?: OpenStoreOptions;
   readonly clock?: Clock;
   readonly ids?: IdSource;
+  /** Randomness for tokens (tests inject a seeded one). */
+  readonly random?: Random;
+  /**
+   * Record audit events and lineage in `system.access.*` (default false for embedded use;
+   * `loch serve` turns it on). When false, nothing is written to the `system` catalog.
+   */
+  readonly governanceLog?: boolean;
+}
+
+/** Options of `loch.session()`. */
+export interface SessionOptions {
+  /** Who acts; default this Loch's own principal (an admin). */
+  readonly principal?: Principal;
+  /** Where the requests of this session come from (audit). */
+  readonly request?: RequestContext;
+  /** The starting current catalog and schema (default main.default). */
+  readonly catalog?: string;
+  readonly schema?: string;
 }
 
 /** Options of one `sql()` call. */
@@ -64,20 +89,35 @@ export interface SqlOptions {
 export interface LochSession {
   sql(text: string, options?: SqlOptions): Promise<StatementResult>;
   statements(text: string, options?: SqlOptions): AsyncIterable<StatementResult>;
+  /** The catalog as this session's principal sees it (every call governed). */
+  readonly catalog: Catalog;
+  /**
+   * Stops what this session's statements are running now (they fail with SQL_ERROR, a write
+   * commits nothing); other sessions are untouched. For cancel requests of the server.
+   */
+  interrupt(): void;
 }
 
 /** The entry point: SQL over catalog and lake tables and the table API, on one embedded DuckDB. */
 export class Loch implements LochSession {
   private readonly executor: SqlExecutor;
 
+  /** Where audit events go (a no-op unless `governanceLog`; the server may replace it). */
+  audit: AuditSink = NO_AUDIT;
+
   private constructor(
     private readonly ctx: TableContext,
     private readonly metastore: Metastore,
-    /** The catalog service: catalogs, schemas, tables, views, volumes. */
-    readonly catalog: Catalog,
+    /** The catalog service as this Loch's own principal (an admin): catalogs, schemas, tables, views, volumes. */
+    readonly catalog: LakehouseCatalog,
     /** The warehouse root: an absolute local path or an s3:// URL. */
     readonly warehouse: string,
+    /** Users, groups and access tokens. */
+    readonly identity: IdentityStore,
+    /** `governanceLog`: audit and lineage written to system.access.* (the initial `audit`). */
+    private readonly log?: GovernanceLog,
   ) {
+    if (log !== undefined) this.audit = log;
     this.executor = new SqlExecutor(this.env(new SessionState()));
   }
 
@@ -104,10 +144,15 @@ export class Loch implements LochSession {
     try {
       await runDialectMacros(engine);
       metastore = await openMetastore({ ...(options.metastore !== undefined ? { url: options.metastore } : {}), localDir: stateDir, clock, ids });
-      const catalog = new LakehouseCatalog({ metastore, warehouseRoot: warehouse, storeOptions, clock, ids, principal: options.principal ?? osUser() });
+      const principal = options.principal ?? osUser();
+      const identity = new MetastoreIdentityStore({ metastore, clock, ids, random: options.random ?? systemRandom });
+      await identity.createUser(principal, { admin: true });
+      const actor = (await identity.resolve(principal)) as Principal;
+      const catalog = new LakehouseCatalog({ metastore, warehouseRoot: warehouse, storeOptions, clock, ids, principal, actor, identity });
       await catalog.bootstrap();
       await catalog.purgeDropped().catch(() => 0);
-      return new Loch(ctx, metastore, catalog, warehouse);
+      const log = options.governanceLog === true ? new GovernanceLog({ ctx, catalog }) : undefined;
+      return new Loch(ctx, metastore, catalog, warehouse, identity, log);
     } catch (error) {
       await metastore?.close().catch(() => {});
       await engine.close();
@@ -125,13 +170,34 @@ export class Loch implements LochSession {
     return this.executor.executeAll(text, options);
   }
 
-  /** A new SQL session with its own current catalog and schema (starting at main.default). */
-  session(): LochSession {
-    const executor = new SqlExecutor(this.env(new SessionState()));
+  /**
+   * A new SQL session with its own current catalog and schema (starting at main.default, or
+   * where `options` say), acting as `options.principal` (default this Loch's admin principal):
+   * every statement is governed by that principal's privileges, row filters and masks.
+   */
+  session(options: SessionOptions = {}): LochSession {
+    const catalog = options.principal === undefined ? this.catalog : this.catalogFor(options.principal, options.request);
+    const state = new SessionState();
+    if (options.catalog !== undefined) state.catalog = options.catalog.toLowerCase();
+    if (options.schema !== undefined) state.schema = options.schema.toLowerCase();
+    const scope = this.ctx.engine.scope();
+    const executor = new SqlExecutor({ ctx: { ...this.ctx, engine: scope }, catalog, state, identity: this.identity, lineage: this.log });
     return {
-      sql: (text, options = {}) => lastResult(executor, text, options),
-      statements: (text, options = {}) => executor.executeAll(text, options),
+      sql: (text, sqlOptions = {}) => lastResult(executor, text, sqlOptions),
+      statements: (text, sqlOptions = {}) => executor.executeAll(text, sqlOptions),
+      catalog,
+      interrupt: () => scope.interrupt(),
     };
+  }
+
+  /** The catalog as `principal` sees it: every call checked, decisions audited with `request`. */
+  catalogFor(principal: Principal, request?: RequestContext): Catalog {
+    return this.catalog.withActor(principal, { audit: this.audit, ...(request === undefined ? {} : { request }) });
+  }
+
+  /** The principal a personal access token belongs to; undefined for unknown, revoked or expired tokens. */
+  authenticate(token: string): Promise<Principal | undefined> {
+    return this.identity.authenticate(token);
   }
 
   /**
@@ -185,6 +251,9 @@ export class Loch implements LochSession {
     return this.ctx.engine.progress();
   }
 
+  /** Engine sessions open now, over every session of this Loch (leak checks of the server's tests). */
+  get openSessions(): number { return this.ctx.engine.openSessions; }
+
   /**
    * Stops the statements running now (the shell's Ctrl-C): they fail with SQL_ERROR. A write
    * stopped this way commits nothing; its table stays at its last version.
@@ -193,8 +262,11 @@ export class Loch implements LochSession {
     this.ctx.engine.interrupt();
   }
 
+  /** Flushes the audit and lineage queues, then closes the engine and the metastore. */
   async close(): Promise<void> {
     try {
+      await this.log?.close();
+      if (this.audit !== this.log) await this.audit.flush().catch(() => {});
       await this.ctx.engine.close();
     } finally {
       await this.metastore.close();
@@ -202,7 +274,7 @@ export class Loch implements LochSession {
   }
 
   private env(state: SessionState): SqlEnv {
-    return { ctx: this.ctx, catalog: this.catalog, state };
+    return { ctx: this.ctx, catalog: this.catalog, state, identity: this.identity, lineage: this.log };
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Catalog, ObjectName } from '../catalog/catalog-types.js';
+import type { IdentityStore } from '../catalog/governance/identity-store.js';
 import { LochError } from '../core/errors.js';
 import type { TableContext } from '../table/context.js';
+import type { LineageSink } from './governance-log/lineage-types.js';
 
 /**
  * The current catalog and schema of one SQL session (a shell, a server connection), changed by
@@ -14,8 +16,19 @@ export class SessionState {
 /** What every statement executor gets: the table layer's context, the catalog and the session. */
 export interface SqlEnv {
   readonly ctx: TableContext;
+  /** The catalog as the session's principal sees it (`catalog.actor`): every call governed. */
   readonly catalog: Catalog;
   readonly state: SessionState;
+  /**
+   * Users and groups, for CREATE/ALTER/DROP USER|GROUP and SHOW USERS|GROUPS (admins only, except
+   * SHOW); without it those statements are NOT_IMPLEMENTED.
+   */
+  readonly identity?: IdentityStore;
+  /**
+   * Where succeeded writes, view definitions and reads are reported for system.access lineage
+   * (governance-log/); absent: no lineage is kept.
+   */
+  readonly lineage?: LineageSink;
 }
 
 /**

@@ -15,6 +15,7 @@ import { executeOptimize } from './optimize-executor.js';
 import type { WriteStatement } from './parse/write-statements.js';
 import { resolveTableLocation } from './resolve-table.js';
 import type { SqlEnv } from './sql-env.js';
+import { authorizeWrite } from './write-authorization.js';
 import { sqlBigint } from './sql-text.js';
 import { insertedRows, toField } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
@@ -23,9 +24,11 @@ import type { WriteSummary } from './write-target.js';
  * Runs a lake write statement on `session` (CREATE TABLE [AS SELECT], INSERT, REPLACE WHERE,
  * CONVERT TO DELTA, ALTER TABLE, DELETE, UPDATE, MERGE, OPTIMIZE, VACUUM, RESTORE). Queries inside
  * the statement are bound to snapshots taken now, on the same session, so `INSERT INTO t SELECT …
- * FROM t` reads the version it replaces.
+ * FROM t` reads the version it replaces. Privileges are checked first (authorizeWrite): a refused
+ * statement does no work and commits nothing.
  */
 export async function executeWrite(env: SqlEnv, session: Session, statement: WriteStatement): Promise<WriteSummary> {
+  await authorizeWrite(env, session, statement);
   switch (statement.kind) {
     case 'create_table':
       return executeCreateTable(env, session, statement);

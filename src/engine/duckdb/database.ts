@@ -28,13 +28,32 @@ export interface EngineOptions {
 
 export class DuckDbEngine {
   private readonly sessions = new Set<Session>();
-  private readonly describeCache = new DescribeCache();
+  private readonly describeCache: DescribeCache = new DescribeCache();
   private closed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly ids: IdSource,
-  ) {}
+    /** Set for a scope: sessions register with the parent too, and the instance is the parent's. */
+    private readonly parent?: DuckDbEngine,
+  ) {
+    if (parent !== undefined) this.describeCache = parent.describeCache;
+  }
+
+  /**
+   * A view of this engine whose `interrupt()` and `progress()` see only the sessions opened
+   * through it (the engine's own still see them all): one per server session, so a cancel
+   * request stops that client's statement and nobody else's. Closing a scope closes its
+   * sessions, never the database.
+   */
+  scope(): DuckDbEngine {
+    return new DuckDbEngine(this.instance, this.ids, this);
+  }
+
+  /** Sessions open now (through this engine or scope): for leak checks. */
+  get openSessions(): number {
+    return this.sessions.size;
+  }
 
   /**
    * Opens an in-memory DuckDB. Extensions are never downloaded (parquet, json and icu are built
@@ -72,7 +91,7 @@ export class DuckDbEngine {
 
   /** A new session (its own connection, TEMP objects and open stream). */
   async session(): Promise<Session> {
-    if (this.closed) throw new LochError('INVALID_ARGUMENT', 'engine: the DuckDB engine is closed');
+    if (this.closed || this.parent?.closed === true) throw new LochError('INVALID_ARGUMENT', 'engine: the DuckDB engine is closed');
     const connection = await this.instance.connect();
     // Progress is measured (for `progress()`) but never drawn by DuckDB; both settings are per connection.
     try {
@@ -81,8 +100,17 @@ export class DuckDbEngine {
       connection.closeSync();
       throw duckDbError(error, 'INTERNAL', 'engine');
     }
-    const session = new Session(connection, this.ids, (s) => this.sessions.delete(s), this.describeCache);
+    const session = new Session(
+      connection,
+      this.ids,
+      (s) => {
+        this.sessions.delete(s);
+        this.parent?.sessions.delete(s);
+      },
+      this.describeCache,
+    );
     this.sessions.add(session);
+    this.parent?.sessions.add(session);
     return session;
   }
 
@@ -114,6 +142,6 @@ export class DuckDbEngine {
     if (this.closed) return;
     this.closed = true;
     for (const session of [...this.sessions]) await session.close();
-    this.instance.closeSync();
+    if (this.parent === undefined) this.instance.closeSync();
   }
 }

@@ -1,11 +1,9 @@
 import type { TableInfo } from '../../catalog/catalog-types.js';
 import { LochError, isLochError } from '../../core/errors.js';
-import type { Session } from '../../engine/index.js';
 import { isTrivia, replaceSpans, tokenize } from '../parse/index.js';
 import type { LakeRef, SpanReplacement } from '../parse/index.js';
 import { tableNotFound } from '../resolve-table.js';
 import { SessionState, formatName, resolveName } from '../sql-env.js';
-import type { SqlEnv } from '../sql-env.js';
 import { sqlIdent } from '../sql-text.js';
 import { resolveCopyPaths } from './copy-to-volume.js';
 import { duckdbHasRelation } from './duckdb-objects.js';
@@ -14,18 +12,15 @@ import type { FunctionRelation, TableRelation } from './find-relations.js';
 import { FILE_FUNCTIONS, dialect, fileCall, informationSchema } from './hooks.js';
 import { PLACEHOLDER_PREFIX, prepareText } from './prepare-text.js';
 import { bindSessionFunctions } from './session-functions.js';
-import type { NameTimeTravel, RefRegistry } from './prepare-text.js';
+import type { NameTimeTravel } from './prepare-text.js';
+import type { ExpandContext } from './expand-context.js';
+import { expandFunctionCalls } from './function-expansion.js';
+import { governedScan } from './policy-rewrite.js';
+
+export type { ExpandContext } from './expand-context.js';
 
 /** Views inside views deeper than this are refused (a cycle is caught earlier, by name). */
 export const MAX_VIEW_DEPTH = 16;
-
-/** What expanding one query needs; `views` is the chain of views being expanded (outermost first). */
-export interface ExpandContext {
-  readonly env: SqlEnv;
-  readonly session: Session;
-  readonly registry: RefRegistry;
-  readonly views: readonly string[];
-}
 
 /**
  * Rewrites a query so that DuckDB can run it once the registry's placeholders are bound: lake
@@ -35,11 +30,18 @@ export interface ExpandContext {
  * catalog and volumes provide. Names DuckDB itself knows (its catalogs, pg_catalog, tables of
  * DuckDB-only statements) and CTE names are left alone; anything else is NOT_FOUND.
  * Text DuckDB cannot parse as a SELECT keeps its names; only its lake references are bound.
+ *
+ * Governance: every catalog table or view read needs SELECT (asked of `x.env.catalog`: the
+ * invoker's, or a view owner's inside that view, whose body runs with its owner's rights);
+ * calls of catalog SQL functions are expanded inline (function-expansion.ts); a table with a
+ * row filter or column masks becomes the subquery that applies them for the invoker
+ * (policy-rewrite.ts), whatever version is read.
  */
 export async function expandQuery(x: ExpandContext, sql: string, state: SessionState): Promise<string> {
   const explain = explainPrefix(sql);
   if (explain > 0) return sql.slice(0, explain) + (await expandQuery(x, sql.slice(explain), state));
-  const prepared = prepareText(bindSessionFunctions(dialect(sql), state, x.env.catalog.principal), x.registry);
+  const withSession = bindSessionFunctions(dialect(sql), state, x.invoker);
+  const prepared = prepareText(await expandFunctionCalls(x, withSession, state, expandQuery), x.registry);
   const relations = await findRelations(x.session, prepared.text);
   if (relations === undefined) {
     if (prepared.travels.size > 0) throw new LochError('INVALID_ARGUMENT', 'sql: VERSION AS OF / TIMESTAMP AS OF after a table name needs a query DuckDB can parse; check the syntax');
@@ -97,12 +99,15 @@ async function expandTable(x: ExpandContext, relation: TableRelation, travel: Na
   }
   const info = await lookup(x, parts, state);
   if (info === undefined) return undefined;
-  if (info.tableType !== 'VIEW' && info.format === 'ICEBERG') return x.registry.add(icebergRef(info, travel)) + alias;
-  if (info.tableType !== 'VIEW') {
-    return x.registry.add({ kind: 'delta', path: info.location ?? '', ...deltaTravel(travel, formatName(info)), start: 0, end: 0 }) + alias;
-  }
-  if (travel !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: view ${formatName(info)}: VERSION AS OF / TIMESTAMP AS OF applies to tables, not views`);
-  return `(${await expandView(x, info)}\n)${alias}`;
+  if (info.tableType === 'VIEW' && travel !== undefined) throw new LochError('INVALID_ARGUMENT', `sql: view ${formatName(info)}: VERSION AS OF / TIMESTAMP AS OF applies to tables, not views`);
+  await x.memo.authorize(x.env.catalog, 'SELECT', { type: 'TABLE', name: { catalog: info.catalog, schema: info.schema, name: info.name } });
+  if (info.tableType === 'VIEW') return `(${await expandView(x, info)}\n)${alias}`;
+  return (await governedScan(x, info, x.registry.add(tableRef(info, travel)), expandQuery)) + alias;
+}
+
+/** The lake reference that reads a catalog table (Delta or Iceberg) at the version `travel` names. */
+export function tableRef(info: TableInfo, travel: NameTimeTravel | undefined): LakeRef {
+  return info.format === 'ICEBERG' ? icebergRef(info, travel) : { kind: 'delta', path: info.location ?? '', ...deltaTravel(travel, formatName(info)), start: 0, end: 0 };
 }
 
 /**
@@ -135,8 +140,9 @@ async function lookup(x: ExpandContext, parts: readonly string[], state: Session
     const info = await x.env.catalog.findTable(name);
     if (info !== undefined) return info;
   } catch (error) {
-    // An invalid catalog name (a space, a slash) may still be a DuckDB table's name.
-    if (!isLochError(error, 'INVALID_ARGUMENT')) throw error;
+    // An invalid catalog name (a space, a slash), or one outside what the principal may see,
+    // may still be a DuckDB table's name (pg_catalog.pg_tables); otherwise the error stands.
+    if (!isLochError(error, 'INVALID_ARGUMENT') && !isLochError(error, 'PERMISSION_DENIED')) throw error;
     failure = error;
   }
   if (await duckdbHasRelation(x.session, parts)) return undefined;
@@ -150,7 +156,9 @@ async function expandView(x: ExpandContext, info: TableInfo): Promise<string> {
   const state = new SessionState();
   state.catalog = info.viewContext?.catalog ?? info.catalog;
   state.schema = info.viewContext?.schema ?? info.schema;
-  return expandQuery({ ...x, views: [...x.views, full] }, withoutClosingSemicolons(info.viewText ?? ''), state);
+  // Definer rights: the view's body reads what its owner may read.
+  const owner = await x.memo.definer(x.env.catalog, info.owner);
+  return expandQuery({ ...x, env: { ...x.env, catalog: owner }, views: [...x.views, full] }, withoutClosingSemicolons(info.viewText ?? ''), state);
 }
 
 function withoutClosingSemicolons(text: string): string {

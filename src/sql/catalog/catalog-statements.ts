@@ -2,6 +2,7 @@ import type { Session } from '../../engine/index.js';
 import type { CatalogStatement } from '../parse/catalog-ast.js';
 import type { SqlEnv } from '../sql-env.js';
 import type { WriteSummary } from '../write-target.js';
+import { refuseCatalogPathAccess } from './catalog-lockdown.js';
 import { describeCatalog, describeSchema, describeVolume } from './describe-objects.js';
 import { describeTable } from './describe-table.js';
 import { alterNamespace, createCatalog, createSchema, useCatalog, useSchema } from './namespace-ddl.js';
@@ -21,6 +22,7 @@ export type { CatalogStatement } from '../parse/catalog-ast.js';
  * INVALID_ARGUMENT "sql: …". Names are resolved against env.state (resolveName).
  */
 export async function executeCatalogStatement(env: SqlEnv, session: Session, statement: CatalogStatement): Promise<WriteSummary> {
+  refuseCatalogPathAccess(env, statement);
   const s = statement;
   switch (s.kind) {
     case 'create_catalog':

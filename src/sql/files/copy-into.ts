@@ -4,6 +4,8 @@ import type { Session } from '../../engine/index.js';
 import { DeltaTable } from '../../table/delta-table.js';
 import type { TableTransaction } from '../../table/write/table-writer.js';
 import { bindQuery } from '../bind-query.js';
+import { checkQueryAccess } from '../bind/raw-access.js';
+import { authorizeTableWrite } from '../write-authorization.js';
 import type { BoundQuery } from '../bind-query.js';
 import type { CopyIntoStatement } from '../parse/file-statement.js';
 import { resolveTableLocation } from '../resolve-table.js';
@@ -45,9 +47,10 @@ interface CopyPlan {
  * same files first makes the commit conflict; it is retried, skipping what the winner loaded.
  * An unreadable file fails the statement naming it, unless FORMAT_OPTIONS ignoreCorruptFiles
  * is true: it is then counted in num_skipped_corrupt_files and not recorded (retried next run).
+ * Needs MODIFY on the table and READ VOLUME on the source (checked before anything is read).
  */
 export async function executeCopyInto(env: SqlEnv, session: Session, statement: CopyIntoStatement): Promise<WriteSummary> {
-  const plan = await planCopy(env, statement);
+  const plan = await planCopy(env, session, statement);
   const candidates = await selectSourceFiles(plan.location, statement, plan.options.filter);
   const corrupt = new Set<string>();
   for (let attempt = 1; ; attempt++) {
@@ -63,11 +66,13 @@ export async function executeCopyInto(env: SqlEnv, session: Session, statement: 
   }
 }
 
-async function planCopy(env: SqlEnv, statement: CopyIntoStatement): Promise<CopyPlan> {
+async function planCopy(env: SqlEnv, session: Session, statement: CopyIntoStatement): Promise<CopyPlan> {
   const format = parseFormat(statement.format, WHAT);
   const options = readerOptions(statement.formatOptions, WHAT);
   const copy = copyOptions(statement.copyOptions);
+  await authorizeTableWrite(env, statement.target, 'MODIFY', WHAT);
   const location = await locateFiles(env, statement.source, WHAT);
+  if (statement.select !== undefined) await checkQueryAccess(env, session, withSourcePlaceholder(statement.select));
   const target = await resolveTableLocation(env, statement.target, WHAT);
   return { statement, format, options, ...copy, location, table: DeltaTable.open(env.ctx, target.location) };
 }
@@ -105,7 +110,13 @@ async function loadAndCommit(env: SqlEnv, session: Session, plan: CopyPlan, tx: 
 async function bindSource(env: SqlEnv, session: Session, plan: CopyPlan, reader: string): Promise<BoundQuery> {
   const select = plan.statement.select;
   if (select === undefined) return { sql: `SELECT * FROM ${reader}`, scans: [], release: () => undefined };
-  return bindQuery(env, session, `${select.sql.slice(0, select.pathStart)}${reader}${select.sql.slice(select.pathEnd)}`);
+  // The user's part was checked in planCopy; the reader is Loch's own, over the volume's files.
+  return bindQuery(env, session, `${select.sql.slice(0, select.pathStart)}${reader}${select.sql.slice(select.pathEnd)}`, { trusted: true });
+}
+
+/** The user's SELECT with its '<path>' replaced by a plain name, for checkQueryAccess. */
+function withSourcePlaceholder(select: NonNullable<CopyIntoStatement['select']>): string {
+  return `${select.sql.slice(0, select.pathStart)}__loch_copy_source${select.sql.slice(select.pathEnd)}`;
 }
 
 /** DESCRIBE HISTORY shows COPY INTO, as on Databricks. */

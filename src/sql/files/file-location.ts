@@ -5,6 +5,7 @@ import type { VolumeInfo } from '../../catalog/catalog-types.js';
 import { isVolumePath } from '../../catalog/volume-paths.js';
 import { openStore } from '../../storage/open-store.js';
 import type { ObjectStore } from '../../storage/object-store.js';
+import { refuseHostPath } from '../bind/raw-access.js';
 import type { SqlEnv } from '../sql-env.js';
 
 /**
@@ -35,10 +36,13 @@ export interface FileLocation {
  * - `s3://bucket/…`, `s3a://…` and `memory://name/…` as a store rooted at the bucket (or name);
  * - local paths and `file:` URLs (relative paths against the store options' cwd).
  * Other schemes are INVALID_ARGUMENT naming `what` (the statement or function).
+ * Volume paths need READ VOLUME (`access` 'read', the default) or WRITE VOLUME ('write'), as the
+ * catalog checks them; every other path is PERMISSION_DENIED for a principal that is not an admin.
  */
-export async function locateFiles(env: SqlEnv, path: string, what: string): Promise<FileLocation> {
+export async function locateFiles(env: SqlEnv, path: string, what: string, access: 'read' | 'write' = 'read'): Promise<FileLocation> {
+  refuseHostPath(env, path, what);
   if (isVolumePath(path)) {
-    const file = await env.catalog.resolveVolumePath(path);
+    const file = await env.catalog.resolveVolumePath(path, access);
     const v = file.volume;
     const root = `/Volumes/${v.catalog}/${v.schema}/${v.name}`;
     return {

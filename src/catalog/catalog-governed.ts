@@ -1,0 +1,249 @@
+import { LochError } from '../core/errors.js';
+import { CatalogAccess } from './catalog-access.js';
+import type { Located } from './catalog-access.js';
+import { GovernedObjects, objectOf, schemaRef } from './catalog-governed-objects.js';
+import type {
+  CreateOptions,
+  DropOptions,
+  FunctionInfo,
+  ObjectChange,
+  ObjectName,
+  RegisterOptions,
+  TableInfo,
+  TablePlan,
+} from './catalog-types.js';
+import type { ColumnMask, EffectiveGrant, FunctionDefinition, GrantChange, GrantEntry, Privilege, RowFilter, SecurableRef } from './governance/governance-types.js';
+import type { StoredObject } from './metastore.js';
+import { displayName, normalizeObjectName } from './names.js';
+import { toFunctionInfo, toTableInfo } from './object-mapping.js';
+import type { ViewDefinition } from './table-registry.js';
+
+export type { CatalogParts } from './catalog-governed-objects.js';
+
+/**
+ * Tables, views, functions, row filters and masks, and grants, governed (see GovernedObjects).
+ * Creating needs CREATE TABLE / CREATE FUNCTION on the schema (with the USE path); reading
+ * needs the object to be visible; altering, dropping, undropping and policies need ownership
+ * or MANAGE; Iceberg metadata commits need MODIFY.
+ */
+export abstract class GovernedCatalog extends GovernedObjects {
+  // ---- tables and views
+
+  async getTable(name: ObjectName): Promise<TableInfo> {
+    if (this.admin) return this.parts.tables.getTable(name);
+    const n = normalizeObjectName('table', name);
+    return toTableInfo(objectOf(await this.parts.access.locate({ type: 'TABLE', name: n }, 'getTable')), n.catalog, n.schema);
+  }
+
+  async findTable(name: ObjectName): Promise<TableInfo | undefined> {
+    if (this.admin) return this.parts.tables.findTable(name);
+    const n = normalizedOrUndefined(name);
+    if (n === undefined) return undefined;
+    const located = await this.parts.access.locateOrUndefined({ type: 'TABLE', name: n }, 'getTable');
+    return located === undefined ? undefined : toTableInfo(objectOf(located), n.catalog, n.schema);
+  }
+
+  async listTables(catalog: string, schema: string): Promise<TableInfo[]> {
+    if (this.admin) return this.parts.tables.listTables(catalog, schema);
+    const parent = await this.parts.access.locate(schemaRef(catalog, schema), 'listTables');
+    const [c, s] = [(parent.catalog as StoredObject).name, objectOf(parent).name];
+    const visible = await this.visibleChildren(parent, ['table', 'view'], 'TABLE', (o) => displayName(c, s, o.name));
+    return visible.map((o) => toTableInfo(o, c, s));
+  }
+
+  async planTable(name: ObjectName, location?: string): Promise<TablePlan> {
+    if (!this.admin) await this.requireOnSchema(normalizeObjectName('table', name), 'planTable', 'CREATE TABLE');
+    return this.parts.tables.planTable(name, location);
+  }
+
+  async registerTable(plan: TablePlan, options?: RegisterOptions): Promise<'created' | 'exists'> {
+    if (!this.admin) await this.requireOnSchema(normalizeObjectName('table', plan.name), 'registerTable', 'CREATE TABLE');
+    return this.parts.tables.registerTable(plan, options);
+  }
+
+  async icebergMetadataLocation(tableId: string): Promise<string | undefined> {
+    if (!this.admin && !(await this.requireById(tableId, 'icebergMetadataLocation', 'SELECT'))) return undefined;
+    return this.parts.pointers.current(tableId);
+  }
+
+  async commitIcebergMetadata(tableId: string, expected: string | undefined, next: string): Promise<'committed' | 'conflict'> {
+    if (!this.admin) await this.requireById(tableId, 'commitIcebergMetadata', 'MODIFY');
+    return this.parts.pointers.swap(tableId, expected, next);
+  }
+
+  async discardPlan(plan: TablePlan): Promise<void> {
+    if (!this.admin) {
+      try {
+        await this.requireOnSchema(normalizeObjectName('table', plan.name), 'discardPlan', 'CREATE TABLE');
+      } catch (error) {
+        if (error instanceof LochError && error.code === 'NOT_FOUND') return;
+        throw error;
+      }
+    }
+    return this.parts.tables.discardPlan(plan);
+  }
+
+  async createView(name: ObjectName, view: ViewDefinition, options: CreateOptions & { readonly orReplace?: boolean } = {}): Promise<'created' | 'exists' | 'replaced'> {
+    if (!this.admin) {
+      const n = normalizeObjectName('view', name);
+      await this.requireOnSchema(n, 'createView', 'CREATE TABLE');
+      // Replacing a view rewrites someone's object: that takes ownership or MANAGE, as ALTER does.
+      const existing = options.orReplace ? await this.parts.access.locateOrUndefined({ type: 'TABLE', name: n }, 'createView') : undefined;
+      if (existing !== undefined) this.parts.access.require('createView', 'MANAGE', existing);
+    }
+    return this.parts.tables.createView(name, view, options);
+  }
+
+  async alterTable(name: ObjectName, change: ObjectChange): Promise<TableInfo> {
+    if (!this.admin) await this.manage({ type: 'TABLE', name: normalizeObjectName('table', name) }, 'alterTable', change);
+    return this.parts.tables.alterTable(name, change);
+  }
+
+  async dropTable(name: ObjectName, kind: 'table' | 'view', options: DropOptions = {}): Promise<'dropped' | 'missing'> {
+    if (!this.admin && !(await this.manageToDrop({ type: 'TABLE', name: normalizeObjectName(kind, name) }, 'dropTable', options))) return 'missing';
+    return this.parts.tables.dropTable(name, kind, options);
+  }
+
+  async undropTable(name: ObjectName): Promise<TableInfo> {
+    if (!this.admin) {
+      const n = normalizeObjectName('table', name);
+      const parent = await this.parts.access.locate(schemaRef(n.catalog, n.schema), 'undropTable');
+      const dropped = await this.parts.ctx.metastore.list(['table'], objectOf(parent).id, { deleted: true });
+      const newest = dropped.filter((o) => o.name === n.name).sort((a, b) => (b.deletedAt ?? 0) - (a.deletedAt ?? 0))[0];
+      // Nothing dropped under the name: the unchecked path reports it (the schema is visible).
+      if (newest !== undefined) this.requireOnDropped('undropTable', parent, newest);
+    }
+    return this.parts.tables.dropped.undropTable(name);
+  }
+
+  async listDroppedTables(catalog: string, schema: string): Promise<TableInfo[]> {
+    if (this.admin) return this.parts.tables.dropped.listDroppedTables(catalog, schema);
+    const parent = await this.parts.access.locate(schemaRef(catalog, schema), 'listDroppedTables');
+    const all = await this.parts.tables.dropped.listDroppedTables(catalog, schema);
+    const dropped = await this.parts.ctx.metastore.list(['table'], objectOf(parent).id, { deleted: true });
+    const manageable = new Set(dropped.filter((o) => this.dropDecision(parent, o) === 'allow').map((o) => o.id));
+    return all.filter((t) => manageable.has(t.id));
+  }
+
+  async purgeDropped(): Promise<number> {
+    if (!this.admin) this.parts.access.require('purgeDropped', 'MANAGE', await this.parts.access.locate({ type: 'METASTORE' }, 'purgeDropped'));
+    return this.parts.tables.dropped.purgeDropped();
+  }
+
+  // ---- functions, row filters and column masks
+
+  async createFunction(name: ObjectName, definition: FunctionDefinition, options: CreateOptions & { readonly orReplace?: boolean } = {}): Promise<'created' | 'exists' | 'replaced'> {
+    if (!this.admin) {
+      const n = normalizeObjectName('function', name);
+      await this.requireOnSchema(n, 'createFunction', 'CREATE FUNCTION');
+      const existing = options.orReplace ? await this.parts.access.locateOrUndefined({ type: 'FUNCTION', name: n }, 'createFunction') : undefined;
+      if (existing !== undefined) this.parts.access.require('createFunction', 'MANAGE', existing);
+    }
+    return this.parts.functions.createFunction(name, definition, options);
+  }
+
+  async getFunction(name: ObjectName): Promise<FunctionInfo> {
+    if (this.admin) return this.parts.functions.getFunction(name);
+    const n = normalizeObjectName('function', name);
+    return toFunctionInfo(objectOf(await this.parts.access.locate({ type: 'FUNCTION', name: n }, 'getFunction')), n.catalog, n.schema);
+  }
+
+  async findFunction(name: ObjectName): Promise<FunctionInfo | undefined> {
+    if (this.admin) return this.parts.functions.findFunction(name);
+    const n = normalizeObjectName('function', name);
+    const located = await this.parts.access.locateOrUndefined({ type: 'FUNCTION', name: n }, 'getFunction');
+    return located === undefined ? undefined : toFunctionInfo(objectOf(located), n.catalog, n.schema);
+  }
+
+  async listFunctions(catalog: string, schema: string): Promise<FunctionInfo[]> {
+    if (this.admin) return this.parts.functions.listFunctions(catalog, schema);
+    const parent = await this.parts.access.locate(schemaRef(catalog, schema), 'listFunctions');
+    const [c, s] = [(parent.catalog as StoredObject).name, objectOf(parent).name];
+    const visible = await this.visibleChildren(parent, ['function'], 'FUNCTION', (o) => displayName(c, s, o.name));
+    return visible.map((o) => toFunctionInfo(o, c, s));
+  }
+
+  async dropFunction(name: ObjectName, options: DropOptions = {}): Promise<'dropped' | 'missing'> {
+    if (!this.admin && !(await this.manageToDrop({ type: 'FUNCTION', name: normalizeObjectName('function', name) }, 'dropFunction', options))) return 'missing';
+    return this.parts.functions.dropFunction(name, options);
+  }
+
+  async setRowFilter(table: ObjectName, filter: RowFilter | null): Promise<TableInfo> {
+    if (!this.admin) await this.manage({ type: 'TABLE', name: normalizeObjectName('table', table) }, 'setRowFilter');
+    return this.parts.functions.setRowFilter(table, filter);
+  }
+
+  async setColumnMask(table: ObjectName, column: string, mask: ColumnMask | null): Promise<TableInfo> {
+    if (!this.admin) await this.manage({ type: 'TABLE', name: normalizeObjectName('table', table) }, 'setColumnMask');
+    return this.parts.functions.setColumnMask(table, column, mask);
+  }
+
+  // ---- grants
+
+  getGrants(securable: SecurableRef): Promise<GrantEntry[]> {
+    return this.parts.grants.getGrants(normalizedRef(securable));
+  }
+
+  getEffectiveGrants(securable: SecurableRef, principal?: string): Promise<EffectiveGrant[]> {
+    return this.parts.grants.getEffectiveGrants(normalizedRef(securable), principal);
+  }
+
+  updateGrants(securable: SecurableRef, changes: readonly GrantChange[]): Promise<GrantEntry[]> {
+    return this.parts.grants.updateGrants(normalizedRef(securable), changes);
+  }
+
+  // ---- checks by id and on dropped tables
+
+  /**
+   * Requires `privilege` on the live table with this id (USE path included); false when no
+   * live table has it (the unchecked path then answers as it always does).
+   */
+  private async requireById(tableId: string, action: string, privilege: Privilege): Promise<boolean> {
+    const table = await this.parts.ctx.metastore.getById(tableId);
+    if (table === undefined || table.deletedAt !== null || (table.kind !== 'table' && table.kind !== 'view')) return false;
+    const schema = table.parentId === null ? undefined : await this.parts.ctx.metastore.getById(table.parentId);
+    const catalog = schema?.parentId == null ? undefined : await this.parts.ctx.metastore.getById(schema.parentId);
+    if (schema === undefined || catalog === undefined) return false;
+    const nodes = [
+      CatalogAccess.node('CATALOG', displayName(catalog.name), catalog),
+      CatalogAccess.node('SCHEMA', displayName(catalog.name, schema.name), schema),
+      CatalogAccess.node('TABLE', displayName(catalog.name, schema.name, table.name), table),
+    ];
+    const fullName = displayName(catalog.name, schema.name, table.name);
+    this.parts.access.require(action, privilege, { type: 'TABLE', object: table, catalog, schema, nodes, fullName });
+    return true;
+  }
+
+  private dropDecision(parent: Located, object: StoredObject): ReturnType<CatalogAccess['decide']> {
+    const [c, s] = [(parent.catalog as StoredObject).name, objectOf(parent).name];
+    return this.parts.access.decide('MANAGE', [...parent.nodes, CatalogAccess.node('TABLE', displayName(c, s, object.name), object)]);
+  }
+
+  private requireOnDropped(action: string, parent: Located, object: StoredObject): void {
+    const decision = this.dropDecision(parent, object);
+    if (decision !== 'allow') throw this.parts.access.refuse(action, decision);
+  }
+}
+
+/** Names lower-cased and validated, as the metastore holds them. */
+export function normalizedRef(ref: SecurableRef): SecurableRef {
+  switch (ref.type) {
+    case 'METASTORE':
+      return ref;
+    case 'CATALOG':
+      return { type: 'CATALOG', catalog: normalizeObjectName('x', { catalog: ref.catalog, schema: 'x', name: 'x' }).catalog };
+    case 'SCHEMA':
+      return schemaRef(ref.catalog, ref.schema);
+    default:
+      return { type: ref.type, name: normalizeObjectName(ref.type.toLowerCase(), ref.name) };
+  }
+}
+
+function normalizedOrUndefined(name: ObjectName): ObjectName | undefined {
+  try {
+    return normalizeObjectName('table', name);
+  } catch (error) {
+    if (error instanceof LochError && error.code === 'INVALID_ARGUMENT') return undefined;
+    throw error;
+  }
+}

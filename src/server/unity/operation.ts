@@ -1,0 +1,60 @@
+/**
+ * One Unity Catalog operation: runs a handler for the authenticated caller, answers its JSON
+ * with 200, maps any failure through http/errors.ts to `{error_code, message}` with the status
+ * of its code, and records one audit event per request (action = the spec's operationId, e.g.
+ * `getTable`; object type and full name when known; status code; never bodies or tokens).
+ * The governed catalog records its own decisions besides.
+ */
+import type { Context, Handler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AuditEvent } from '../../catalog/governance/governance-types.js';
+import type { ApiDeps, ServerEnv } from '../http/context.js';
+import { httpFailure } from '../http/errors.js';
+import { ucErrorBody } from './uc-errors.js';
+
+type AuditObjectType = NonNullable<AuditEvent['objectType']>;
+
+/** What a handler tells the audit record about the object it acts on. */
+export interface AuditNote {
+  object(type: AuditObjectType, name: string): void;
+}
+
+export type OperationHandler = (c: Context<ServerEnv>, audit: AuditNote) => Promise<unknown>;
+
+/** A hono handler for `action` (audit name) that answers `handler`'s result as JSON. */
+export function operation(deps: ApiDeps, action: string, handler: OperationHandler): Handler<ServerEnv> {
+  return async (c) => {
+    let objectType: AuditObjectType | undefined;
+    let objectName: string | undefined;
+    const note: AuditNote = {
+      object(type, name) {
+        objectType = type;
+        objectName = name;
+      },
+    };
+    try {
+      const body = await handler(c, note);
+      record(deps, c, action, 200, objectType, objectName);
+      return c.json(body as object, 200);
+    } catch (error) {
+      const failure = httpFailure(error);
+      record(deps, c, action, failure.status, objectType, objectName, failure.message);
+      return c.json(ucErrorBody(failure.status, failure.errorCode, failure.message) as object, failure.status as ContentfulStatusCode);
+    }
+  };
+}
+
+function record(deps: ApiDeps, c: Context<ServerEnv>, action: string, statusCode: number, objectType?: AuditObjectType, objectName?: string, errorMessage?: string): void {
+  const caller = c.get('caller');
+  deps.loch.audit.record({
+    time: deps.clock.now(),
+    request: caller.request,
+    principal: caller.principal.name,
+    action,
+    ...(objectType !== undefined ? { objectType } : {}),
+    ...(objectName !== undefined ? { objectName } : {}),
+    allowed: statusCode !== 403 && statusCode !== 401,
+    statusCode,
+    ...(errorMessage !== undefined ? { errorMessage } : {}),
+  });
+}
