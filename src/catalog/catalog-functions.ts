@@ -114,10 +114,7 @@ export class CatalogFunctions {
 
   /** The full normalised name of an existing function, resolved against the table's schema. */
   private async requireFunction(text: string, table: ObjectName): Promise<string> {
-    const parts = text.split('.');
-    const raw = parts.length === 3 ? parts : parts.length === 2 ? [table.catalog, ...parts] : parts.length === 1 ? [table.catalog, table.schema, ...parts] : undefined;
-    if (raw === undefined) throw new LochError('INVALID_ARGUMENT', `catalog: ${JSON.stringify(text)} is not a function name (catalog.schema.function)`, { context: { function: text } });
-    const n = normalizeObjectName('function', { catalog: raw[0] as string, schema: raw[1] as string, name: raw[2] as string });
+    const n = policyFunctionName(text, table);
     if ((await this.find(n)) === undefined) throw notFound('function', partsOf(n));
     return partsOf(n).join('.');
   }
@@ -126,6 +123,17 @@ export class CatalogFunctions {
     const updated = await this.lookup.update(found.object, 'table', partsOf(n), (current) => ({ data: compute(current.data) }));
     return toTableInfo(updated, n.catalog, n.schema);
   }
+}
+
+/**
+ * The function a row filter or column mask names (`f`, `schema.f` or `catalog.schema.f`),
+ * resolved against the table's catalog and schema, normalised.
+ */
+export function policyFunctionName(text: string, table: ObjectName): ObjectName {
+  const parts = text.split('.');
+  const raw = parts.length === 3 ? parts : parts.length === 2 ? [table.catalog, ...parts] : parts.length === 1 ? [table.catalog, table.schema, ...parts] : undefined;
+  if (raw === undefined) throw new LochError('INVALID_ARGUMENT', `catalog: ${JSON.stringify(text)} is not a function name (catalog.schema.function)`, { context: { function: text } });
+  return normalizeObjectName('function', { catalog: raw[0] as string, schema: raw[1] as string, name: raw[2] as string });
 }
 
 /** A column of a filter or mask: a plain (top-level) column name, lower-cased. */

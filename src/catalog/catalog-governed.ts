@@ -1,6 +1,7 @@
 import { LochError } from '../core/errors.js';
 import { CatalogAccess } from './catalog-access.js';
 import type { Located } from './catalog-access.js';
+import { policyFunctionName } from './catalog-functions.js';
 import { GovernedObjects, objectOf, schemaRef } from './catalog-governed-objects.js';
 import type {
   CreateOptions,
@@ -169,13 +170,22 @@ export abstract class GovernedCatalog extends GovernedObjects {
   }
 
   async setRowFilter(table: ObjectName, filter: RowFilter | null): Promise<TableInfo> {
-    if (!this.admin) await this.manage({ type: 'TABLE', name: normalizeObjectName('table', table) }, 'setRowFilter');
+    if (!this.admin) await this.managePolicy(table, filter?.function, 'setRowFilter');
     return this.parts.functions.setRowFilter(table, filter);
   }
 
   async setColumnMask(table: ObjectName, column: string, mask: ColumnMask | null): Promise<TableInfo> {
-    if (!this.admin) await this.manage({ type: 'TABLE', name: normalizeObjectName('table', table) }, 'setColumnMask');
+    if (!this.admin) await this.managePolicy(table, mask?.function, 'setColumnMask');
     return this.parts.functions.setColumnMask(table, column, mask);
+  }
+
+  /** Policies: ownership or MANAGE on the table, and EXECUTE on the function set (as in Unity Catalog). */
+  private async managePolicy(table: ObjectName, fn: string | undefined, action: string): Promise<void> {
+    const n = normalizeObjectName('table', table);
+    await this.manage({ type: 'TABLE', name: n }, action);
+    if (fn === undefined) return;
+    const located = await this.parts.access.locate({ type: 'FUNCTION', name: policyFunctionName(fn, n) }, action);
+    this.parts.access.require(action, 'EXECUTE', located);
   }
 
   // ---- grants

@@ -2,6 +2,7 @@ export type {
   Catalog,
   CatalogInfo,
   CreateOptions,
+  FunctionInfo,
   DropOptions,
   ObjectChange,
   ObjectCommon,
@@ -29,7 +30,7 @@ export type {
   UpdateOutcome,
 } from './metastore.js';
 export { namespaceOf } from './metastore.js';
-export { LakehouseCatalog } from './catalog-service.js';
+export { EMBEDDED_REQUEST, LakehouseCatalog } from './catalog-service.js';
 export type { LakehouseCatalogOptions } from './catalog-service.js';
 export type { ViewDefinition } from './table-registry.js';
 export { DEFAULT_RETENTION_MS } from './dropped-tables.js';
@@ -39,3 +40,11 @@ export type { VolumePath } from './volume-paths.js';
 export { MemoryMetastore } from './memory/memory-metastore.js';
 export { openMetastore } from './open-metastore.js';
 export type { OpenMetastoreOptions } from './open-metastore.js';
+export type * from './governance/governance-types.js';
+export { ADMINS_GROUP, ALL_USERS_GROUP, NO_AUDIT, PRIVILEGES } from './governance/governance-types.js';
+export type { IdentityStore } from './governance/identity-store.js';
+export { MetastoreIdentityStore } from './governance/metastore-identity-store.js';
+export type { MetastoreIdentityStoreOptions } from './governance/metastore-identity-store.js';
+export { absentNode, decide, decideVisible, describeDenial } from './governance/authorizer.js';
+export type { Decision, Denial, SecurableNode } from './governance/authorizer.js';
+export { appliesTo, expandAllPrivileges, grantablePrivileges, ownPrivileges, parsePrivilege, sortPrivileges } from './governance/privileges.js';

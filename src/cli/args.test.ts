@@ -41,6 +41,20 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--warehouse'])).toThrow(/--warehouse needs a value/);
   });
 
+  it('parses serve and token commands', () => {
+    expect(parseArgs(['serve']).command).toEqual({ kind: 'serve', host: '127.0.0.1', port: 8080, pgPort: 5433 });
+    expect(parseArgs(['serve', '--host', '0.0.0.0', '--port=0', '--pg-port', 'off']).command).toEqual({ kind: 'serve', host: '0.0.0.0', port: 0, pgPort: null });
+    expect(parseArgs(['token', 'create', '--user', 'ann', '--comment', 'ci', '--lifetime', '3600']).command).toEqual({ kind: 'token', action: 'create', user: 'ann', comment: 'ci', lifetimeSeconds: 3600 });
+    expect(parseArgs(['token', 'list']).command).toEqual({ kind: 'token', action: 'list' });
+    expect(parseArgs(['token', 'revoke', 'abc']).command).toEqual({ kind: 'token', action: 'revoke', id: 'abc' });
+    expect(() => parseArgs(['serve', '--port', '70000'])).toThrow(/--port must be a port number/);
+    expect(() => parseArgs(['serve', 'now'])).toThrow(/usage: loch serve/);
+    expect(() => parseArgs(['token', 'create', '--lifetime', '-1'])).toThrow(/--lifetime must be a positive/);
+    expect(() => parseArgs(['token', 'revoke'])).toThrow(/usage: loch token/);
+    expect(() => parseArgs(['sql', 'SELECT 1', '--port', '1'])).toThrow(/--port applies to loch serve only/);
+    expect(() => parseArgs(['serve', '--user', 'x'])).toThrow(/--user applies to loch token only/);
+  });
+
   it('lets -- end the options', () => {
     expect(parseArgs(['volume', 'put', '--', '-odd-name', '/Volumes/c/s/v/']).command).toEqual({ kind: 'volume', action: 'put', paths: ['-odd-name', '/Volumes/c/s/v/'], recursive: false });
   });

@@ -14,6 +14,7 @@ export interface GlobalOptions {
 export type ImportMode = 'append' | 'overwrite';
 export type FileFormat = 'csv' | 'json' | 'parquet';
 export type VolumeAction = 'put' | 'get' | 'ls' | 'rm';
+export type TokenAction = 'create' | 'list' | 'revoke';
 
 export type Command =
   | { readonly kind: 'help' }
@@ -29,7 +30,29 @@ export type Command =
       /** --option key=value, passed to the reader (read_csv / read_json / read_parquet). */
       readonly readerOptions: Readonly<Record<string, string>>;
     }
-  | { readonly kind: 'volume'; readonly action: VolumeAction; readonly paths: readonly string[]; readonly recursive: boolean };
+  | { readonly kind: 'volume'; readonly action: VolumeAction; readonly paths: readonly string[]; readonly recursive: boolean }
+  | ServeCommand
+  | TokenCommand;
+
+/** `loch serve`: the HTTP port (default 8080) and the PostgreSQL port (default 5433; null = none). */
+export interface ServeCommand {
+  readonly kind: 'serve';
+  readonly host: string;
+  readonly port: number;
+  readonly pgPort: number | null;
+}
+
+/** `loch token create|list|revoke`. */
+export interface TokenCommand {
+  readonly kind: 'token';
+  readonly action: TokenAction;
+  /** create/list: whose tokens (default: the CLI's own admin principal; list: everyone's). */
+  readonly user?: string;
+  readonly comment?: string;
+  readonly lifetimeSeconds?: number;
+  /** revoke: the token id. */
+  readonly id?: string;
+}
 
 export interface CliArgs {
   readonly command: Command;
@@ -48,11 +71,19 @@ interface Flags {
   fileFormat?: string;
   readerOptions: Record<string, string>;
   recursive: boolean;
+  host?: string;
+  port?: string;
+  pgPort?: string;
+  user?: string;
+  comment?: string;
+  lifetime?: string;
 }
 
 const COMMAND_FLAGS: Record<string, readonly (keyof Flags)[]> = {
   import: ['mode', 'fileFormat', 'readerOptions'],
   volume: ['recursive'],
+  serve: ['host', 'port', 'pgPort'],
+  token: ['user', 'comment', 'lifetime'],
 };
 
 /**
@@ -140,6 +171,24 @@ function applyFlag(flags: Flags, flag: string, value: () => string): void {
     case '--recursive':
       flags.recursive = true;
       return;
+    case '--host':
+      flags.host = value();
+      return;
+    case '--port':
+      flags.port = value();
+      return;
+    case '--pg-port':
+      flags.pgPort = value();
+      return;
+    case '--user':
+      flags.user = value();
+      return;
+    case '--comment':
+      flags.comment = value();
+      return;
+    case '--lifetime':
+      flags.lifetime = value();
+      return;
     default:
       throw new LochError('INVALID_ARGUMENT', `cli: unknown option ${flag} (see loch --help)`);
   }
@@ -156,7 +205,44 @@ function toCommand(positional: readonly string[], flags: Flags): Command {
   }
   if (name === 'import') return importCommand(rest, flags);
   if (name === 'volume') return volumeCommand(rest, flags);
-  throw new LochError('INVALID_ARGUMENT', `cli: unknown command '${name}' (commands: sql, import, volume; see loch --help)`);
+  if (name === 'serve') return serveCommand(rest, flags);
+  if (name === 'token') return tokenCommand(rest, flags);
+  throw new LochError('INVALID_ARGUMENT', `cli: unknown command '${name}' (commands: sql, import, volume, serve, token; see loch --help)`);
+}
+
+function serveCommand(rest: readonly string[], flags: Flags): ServeCommand {
+  if (rest.length > 0) throw new LochError('INVALID_ARGUMENT', 'cli: usage: loch serve [--host H] [--port N] [--pg-port N|off]');
+  const pgPort = flags.pgPort === undefined ? 5433 : flags.pgPort.toLowerCase() === 'off' ? null : portNumber('--pg-port', flags.pgPort);
+  return { kind: 'serve', host: flags.host ?? '127.0.0.1', port: flags.port === undefined ? 8080 : portNumber('--port', flags.port), pgPort };
+}
+
+function portNumber(flag: string, text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new LochError('INVALID_ARGUMENT', `cli: ${flag} must be a port number 0–65535, not '${text}'`);
+  return port;
+}
+
+function tokenCommand(rest: readonly string[], flags: Flags): TokenCommand {
+  const [action, ...args] = rest;
+  const usage = 'cli: usage: loch token create [--user NAME] [--comment C] [--lifetime SECONDS] | list [--user NAME] | revoke <token id>';
+  if (action === 'create' && args.length === 0) {
+    const lifetime = flags.lifetime === undefined ? undefined : /^\d{1,10}$/.test(flags.lifetime) && Number(flags.lifetime) > 0 ? Number(flags.lifetime) : NaN;
+    if (Number.isNaN(lifetime)) throw new LochError('INVALID_ARGUMENT', `cli: --lifetime must be a positive number of seconds, not '${flags.lifetime}'`);
+    return {
+      kind: 'token',
+      action,
+      ...(flags.user === undefined ? {} : { user: flags.user }),
+      ...(flags.comment === undefined ? {} : { comment: flags.comment }),
+      ...(lifetime === undefined ? {} : { lifetimeSeconds: lifetime }),
+    };
+  }
+  if (action === 'list' && args.length === 0 && flags.comment === undefined && flags.lifetime === undefined) {
+    return { kind: 'token', action, ...(flags.user === undefined ? {} : { user: flags.user }) };
+  }
+  if (action === 'revoke' && args.length === 1 && flags.user === undefined && flags.comment === undefined && flags.lifetime === undefined) {
+    return { kind: 'token', action, id: args[0] as string };
+  }
+  throw new LochError('INVALID_ARGUMENT', usage);
 }
 
 function importCommand(rest: readonly string[], flags: Flags): Command {
@@ -200,7 +286,11 @@ function checkCommandFlags(kind: Command['kind'], flags: Flags): void {
 }
 
 function flagName(name: keyof Flags): string {
-  return { mode: '--mode', fileFormat: '--file-format', readerOptions: '--option', recursive: '-r' }[name as string] ?? name;
+  const names: Record<string, string> = {
+    mode: '--mode', fileFormat: '--file-format', readerOptions: '--option', recursive: '-r',
+    host: '--host', port: '--port', pgPort: '--pg-port', user: '--user', comment: '--comment', lifetime: '--lifetime',
+  };
+  return names[name] ?? name;
 }
 
 function outputFormat(text: string): OutputFormat {

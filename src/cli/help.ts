@@ -35,6 +35,17 @@ Usage:
                                     list a volume folder (path, name, size, modification_time)
   loch volume rm </Volumes/c/s/v/path> [-r | --recursive]
                                     delete a file; -r deletes a folder and everything in it
+  loch serve [--host H] [--port N] [--pg-port N|off]
+                                    run the server: statement API, Unity Catalog and Iceberg
+                                    REST on one HTTP port (default 127.0.0.1:8080), the
+                                    PostgreSQL protocol on another (default 5433); until
+                                    Ctrl-C or SIGTERM
+  loch token create [--user NAME] [--comment C] [--lifetime SECONDS]
+                                    print a new personal access token (only the token, on
+                                    stdout); --user creates the user when missing; default:
+                                    your own administrator principal
+  loch token list [--user NAME]     tokens (id, principal, created, expires, comment)
+  loch token revoke <token id>      revoke a token at once
 
 Options (before or after the command):
   --warehouse, -w <dir | s3://bucket/prefix>

@@ -3,6 +3,7 @@ import type { Loch } from '../sql/loch.js';
 import { splitStatements } from '../sql/parse/index.js';
 import { parseArgs, type CliArgs } from './args.js';
 import { importFile } from './commands/import-command.js';
+import { tokenCommand } from './commands/token-command.js';
 import { volumeCommand } from './commands/volume-command.js';
 import { HELP } from './help.js';
 import { DEFAULT_LIMITS } from './output/writers.js';
@@ -32,6 +33,8 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     loch = await Loch.open({
       ...(args.options.warehouse !== undefined ? { warehouse: args.options.warehouse } : {}),
       ...(args.options.metastore !== undefined ? { metastore: args.options.metastore } : {}),
+      // The server records audit events and lineage in system.access.*.
+      ...(args.command.kind === 'serve' ? { governanceLog: true } : {}),
     });
     return await dispatch(loch, args, term);
   } catch (error) {
@@ -58,6 +61,14 @@ async function dispatch(loch: Loch, args: CliArgs, term: Terminal): Promise<numb
       return 0;
     case 'volume':
       await volumeCommand(loch, command, { term, format: options.format, limits });
+      return 0;
+    case 'serve': {
+      // Loaded only for serve: the HTTP stack is not needed by the other commands.
+      const { serveCommand } = await import('./commands/serve-command.js');
+      return serveCommand(loch, command, term);
+    }
+    case 'token':
+      await tokenCommand(loch, command, { term, format: options.format, limits });
       return 0;
     default:
       return 0;

@@ -151,8 +151,9 @@ export class Loch implements LochSession {
       const catalog = new LakehouseCatalog({ metastore, warehouseRoot: warehouse, storeOptions, clock, ids, principal, actor, identity });
       await catalog.bootstrap();
       await catalog.purgeDropped().catch(() => 0);
+      // The log works through the unaudited admin catalog (it must not audit itself); the admin's own statements are audited.
       const log = options.governanceLog === true ? new GovernanceLog({ ctx, catalog }) : undefined;
-      return new Loch(ctx, metastore, catalog, warehouse, identity, log);
+      return new Loch(ctx, metastore, log === undefined ? catalog : catalog.withActor(actor, { audit: log }), warehouse, identity, log);
     } catch (error) {
       await metastore?.close().catch(() => {});
       await engine.close();

@@ -47,7 +47,7 @@ export interface CommitResult {
 
 /** Registers updateTable on `app` (paths relative to `/v1[/{prefix}]`). */
 export function commitRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
-  app.post('/namespaces/:namespace/tables/:table', handler(deps, 'table', async (c: Context, rc) => {
+  app.post('/namespaces/:namespace/tables/:table', handler(deps, 'table', 'updateTable', async (c: Context, rc) => {
     const name = objectName(rc.warehouse, schemaOfPath(c), objectOfPath(c, 'table'));
     const request = parseCommitRequest(await readJsonObject(c, rc.deps.maxBodyBytes, 'updateTable'), 'updateTable');
     if (request.identifier !== undefined) {
@@ -59,7 +59,7 @@ export function commitRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
     const result = await commitTable(rc, name, request);
     return jsonText(c, commitResultText(result.metadataLocation, result.metadata), { etag: etagOf(result.metadataLocation, 'all') });
   }));
-  app.post('/transactions/commit', handler(deps, 'table', async (c: Context, rc) => {
+  app.post('/transactions/commit', handler(deps, 'table', 'commitTransaction', async (c: Context, rc) => {
     await commitTransaction(rc, await readJsonObject(c, rc.deps.maxBodyBytes, 'commitTransaction'));
     return noContent(c);
   }));

@@ -34,7 +34,7 @@ export const ENDPOINTS: readonly string[] = [
 
 /** Registers `GET /config` on `app` (mounted at `/v1`). */
 export function configRoute(app: Hono<ServerEnv>, deps: ApiDeps): void {
-  app.get('/config', handler(deps, 'catalog', async (c, rc) => {
+  app.get('/config', handler(deps, 'catalog', 'getConfig', async (c, rc) => {
     const warehouse = c.req.query('warehouse');
     if (warehouse === undefined || warehouse === '') return json(c, { defaults: {}, overrides: {}, endpoints: ENDPOINTS });
     // Governed: an unknown catalog is 404 NoSuchWarehouseException, one the caller may not see 403.

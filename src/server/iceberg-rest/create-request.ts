@@ -9,6 +9,7 @@ import type { IcebergSchema, PartitionSpec, SortOrder } from '../../formats/iceb
 import { parsePartitionSpec, partitionType } from '../../formats/iceberg/spec/partition-spec.js';
 import { parseSchema } from '../../formats/iceberg/spec/schema.js';
 import { parseSortOrder } from '../../formats/iceberg/spec/sort-order.js';
+import { parseTransform } from '../../formats/iceberg/transforms/transform.js';
 import { badRequest } from './errors.js';
 import type { JsonRecord } from './request.js';
 import { optionalBoolean, optionalString, stringMap, stringMember } from './request.js';
@@ -46,11 +47,14 @@ function parseStructures(body: JsonRecord): { schema: IcebergSchema; spec: Parti
     const specJson = body['partition-spec'];
     const parsedSpec = specJson === undefined || specJson === null ? { specId: 0, fields: [] } : parsePartitionSpec(specJson, 0, `${WHERE}: partition-spec`);
     const spec = { ...parsedSpec, specId: 0 };
-    // Resolves every transform against its source type: unknown transforms fail here.
+    // Resolves every transform against its source type: one it cannot apply to fails here.
     partitionType(spec, schema);
     const orderJson = body['write-order'];
     const parsedOrder = orderJson === undefined || orderJson === null ? { orderId: 0, fields: [] } : parseSortOrder(orderJson, `${WHERE}: write-order`);
     const sortOrder = { ...parsedOrder, orderId: parsedOrder.fields.length === 0 ? 0 : 1 };
+    // Loch could neither write nor prune by a transform it does not know.
+    const unknown = [...spec.fields, ...sortOrder.fields].find((f) => parseTransform(f.transform).kind === 'unknown');
+    if (unknown !== undefined) throw badRequest(`${WHERE}: unknown transform ${JSON.stringify(unknown.transform.slice(0, 60))}`);
     return { schema, spec, sortOrder };
   } catch (error) {
     if (isLochError(error)) throw badRequest(error.message);

@@ -31,8 +31,8 @@ import { tableLocation } from './uniform.js';
 
 /** Registers createTable and registerTable on `app` (paths relative to `/v1[/{prefix}]`). */
 export function createRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
-  app.post('/namespaces/:namespace/tables', handler(deps, 'namespace', (c, rc) => createTable(c, rc)));
-  app.post('/namespaces/:namespace/register', handler(deps, 'namespace', (c, rc) => registerTable(c, rc)));
+  app.post('/namespaces/:namespace/tables', handler(deps, 'namespace', 'createTable', (c, rc) => createTable(c, rc)));
+  app.post('/namespaces/:namespace/register', handler(deps, 'namespace', 'registerTable', (c, rc) => registerTable(c, rc)));
 }
 
 async function createTable(c: Context, rc: RestContext): Promise<Response> {

@@ -15,11 +15,11 @@ import { readJsonObject, stringArray, stringMap } from './request.js';
 
 /** Registers the namespace routes on `app` (paths relative to `/v1[/{prefix}]`). */
 export function namespaceRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
-  app.get('/namespaces', handler(deps, 'namespace', (c, rc) => listNamespaces(c.req.query('parent'), rc).then((schemas) => {
+  app.get('/namespaces', handler(deps, 'namespace', 'listNamespaces', (c, rc) => listNamespaces(c.req.query('parent'), rc).then((schemas) => {
     const page = paginate(c, schemas, (s) => s);
     return json(c, { namespaces: page.items.map((s) => [s]), 'next-page-token': page.nextPageToken });
   })));
-  app.post('/namespaces', handler(deps, 'namespace', async (c, rc) => {
+  app.post('/namespaces', handler(deps, 'namespace', 'createNamespace', async (c, rc) => {
     const body = await readJsonObject(c, deps.maxBodyBytes, 'createNamespace');
     const namespace = stringArray(body, 'namespace', 'createNamespace');
     const schema = schemaOfBody(namespace, 'createNamespace');
@@ -28,21 +28,19 @@ export function namespaceRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
     const info = await rc.catalog.getSchema(rc.warehouse, schema);
     return json(c, { namespace: [info.name], properties: namespaceProperties(info) });
   }));
-  app.get('/namespaces/:namespace', handler(deps, 'namespace', async (c, rc) => {
+  // Also namespaceExists: hono answers HEAD with the GET route (c.req.method stays HEAD).
+  app.get('/namespaces/:namespace', handler(deps, 'namespace', 'loadNamespaceMetadata', async (c, rc) => {
     const info = await rc.catalog.getSchema(rc.warehouse, schemaOfPath(c));
+    if (c.req.method === 'HEAD') return noContent(c);
     return json(c, { namespace: [info.name], properties: namespaceProperties(info) });
   }));
-  app.on('HEAD', '/namespaces/:namespace', handler(deps, 'namespace', async (c, rc) => {
-    await rc.catalog.getSchema(rc.warehouse, schemaOfPath(c));
-    return noContent(c);
-  }));
-  app.delete('/namespaces/:namespace', handler(deps, 'namespace', async (c, rc) => {
+  app.delete('/namespaces/:namespace', handler(deps, 'namespace', 'dropNamespace', async (c, rc) => {
     const schema = schemaOfPath(c);
     const outcome = await rc.catalog.dropSchema(rc.warehouse, schema);
     if (outcome === 'missing') throw notFound('namespace', `namespace ${schema} does not exist in ${rc.warehouse}`);
     return noContent(c);
   }));
-  app.post('/namespaces/:namespace/properties', handler(deps, 'namespace', async (c, rc) => {
+  app.post('/namespaces/:namespace/properties', handler(deps, 'namespace', 'updateProperties', async (c, rc) => {
     const schema = schemaOfPath(c);
     const body = await readJsonObject(c, deps.maxBodyBytes, 'updateProperties');
     const result = await updateProperties(rc, schema, stringArray(body, 'removals', 'updateProperties'), stringMap(body, 'updates', 'updateProperties'));

@@ -5,7 +5,7 @@
  * written.
  */
 import type { Context } from 'hono';
-import { JsonNumber, isJsonObject, parseJsonExact } from '../../core/json-exact.js';
+import { isJsonObject, parseJsonExact } from '../../core/json-exact.js';
 import { IcebergRestError, badRequest } from './errors.js';
 
 export type JsonRecord = Record<string, unknown>;
@@ -131,9 +131,4 @@ export function booleanParam(c: Context, name: string, fallback: boolean): boole
   if (lower === 'true') return true;
   if (lower === 'false') return false;
   throw badRequest(`${name} must be true or false, got ${JSON.stringify(raw.slice(0, 40))}`);
-}
-
-/** Plain JSON of an exact-JSON value, for the spec parsers that accept either (numbers stay exact). */
-export function isNumber(value: unknown): boolean {
-  return value instanceof JsonNumber || typeof value === 'number';
 }

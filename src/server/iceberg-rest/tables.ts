@@ -19,18 +19,20 @@ const LIST_CONCURRENCY = 8;
 
 /** Registers list/load/exists/drop and rename on `app` (paths relative to `/v1[/{prefix}]`). */
 export function tableRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
-  app.get('/namespaces/:namespace/tables', handler(deps, 'namespace', async (c, rc) => {
+  app.get('/namespaces/:namespace/tables', handler(deps, 'namespace', 'listTables', async (c, rc) => {
     const names = await listServedTables(rc, schemaOfPath(c));
     const page = paginate(c, names, (n) => n);
     const namespace = [schemaOfPath(c)];
     return json(c, { identifiers: page.items.map((name) => ({ namespace, name })), 'next-page-token': page.nextPageToken });
   }));
-  app.get('/namespaces/:namespace/tables/:table', handler(deps, 'table', (c, rc) => loadTable(c, rc)));
-  app.on('HEAD', '/namespaces/:namespace/tables/:table', handler(deps, 'table', async (c, rc) => {
+  // Also tableExists: hono answers HEAD with the GET route (c.req.method stays HEAD); existing
+  // needs only visibility, loading needs SELECT.
+  app.get('/namespaces/:namespace/tables/:table', handler(deps, 'table', 'loadTable', async (c, rc) => {
+    if (c.req.method !== 'HEAD') return loadTable(c, rc);
     await servedTable(rc.deps.loch, rc.catalog, pathName(c, rc));
     return noContent(c);
   }));
-  app.delete('/namespaces/:namespace/tables/:table', handler(deps, 'table', async (c, rc) => {
+  app.delete('/namespaces/:namespace/tables/:table', handler(deps, 'table', 'dropTable', async (c, rc) => {
     const name = pathName(c, rc);
     // purgeRequested is accepted either way: a dropped managed table's files are deleted when
     // the catalog purges it after its UNDROP window; an external table's files are never deleted.
@@ -40,7 +42,7 @@ export function tableRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
     if (outcome === 'missing') throw notFound('table', `table ${fullName(name)} does not exist`);
     return noContent(c);
   }));
-  app.post('/tables/rename', handler(deps, 'table', async (c, rc) => {
+  app.post('/tables/rename', handler(deps, 'table', 'renameTable', async (c, rc) => {
     await renameTable(c, rc);
     return noContent(c);
   }));

@@ -21,19 +21,18 @@ import { fullName } from './table-access.js';
 
 /** Registers listViews, loadView and viewExists on `app` (paths relative to `/v1[/{prefix}]`). */
 export function viewRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
-  app.get('/namespaces/:namespace/views', handler(deps, 'namespace', async (c, rc) => {
+  app.get('/namespaces/:namespace/views', handler(deps, 'namespace', 'listViews', async (c, rc) => {
     const schema = schemaOfPath(c);
     const views = (await rc.catalog.listTables(rc.warehouse, schema)).filter((t) => t.tableType === 'VIEW').map((t) => t.name).sort();
     const page = paginate(c, views, (v) => v);
     return json(c, { identifiers: page.items.map((name) => ({ namespace: [schema], name })), 'next-page-token': page.nextPageToken });
   }));
-  app.get('/namespaces/:namespace/views/:view', handler(deps, 'view', async (c, rc) => {
-    const info = await viewInfo(c, rc, true);
+  // Also viewExists: hono answers HEAD with the GET route (c.req.method stays HEAD).
+  app.get('/namespaces/:namespace/views/:view', handler(deps, 'view', 'loadView', async (c, rc) => {
+    const head = c.req.method === 'HEAD';
+    const info = await viewInfo(c, rc, !head);
+    if (head) return noContent(c);
     return json(c, { 'metadata-location': `${viewUri(info)}/v${info.updatedAt}`, metadata: viewMetadata(info), config: {} });
-  }));
-  app.on('HEAD', '/namespaces/:namespace/views/:view', handler(deps, 'view', async (c, rc) => {
-    await viewInfo(c, rc, false);
-    return noContent(c);
   }));
 }
 

@@ -188,8 +188,7 @@ export class PgConnection {
     }
     if (!isLochError(error)) this.ctx.log({ level: 'error', event: 'pgwire internal error', sessionId: this.sessionId, error: String(error), stack: (error as Error)?.stack });
     const failure = httpFailure(error);
-    const code = failure.sqlState === '42000' && /syntax|unterminated|parse/i.test(failure.message) ? '42601' : failure.sqlState;
-    return { severity, code, message: failure.message };
+    return { severity, code: refinedSqlState(failure.sqlState, failure.message), message: failure.message };
   }
 
   private onData(chunk: Buffer): void {
@@ -283,4 +282,13 @@ export class PgConnection {
     })();
     return this.teardownDone;
   }
+}
+
+/** SQLSTATEs PostgreSQL clients test for, where the generic 42000 hides them. */
+function refinedSqlState(sqlState: string, message: string): string {
+  if (sqlState !== '42000') return sqlState;
+  if (/syntax error|unterminated|parser error/i.test(message)) return '42601';
+  if (/Conversion Error|Could not convert|invalid input syntax/i.test(message)) return '22P02';
+  if (/Out of Range Error|out of range/i.test(message)) return '22003';
+  return sqlState;
 }

@@ -188,7 +188,11 @@ export const SHIM_TABLES: Readonly<Record<string, ShimTable>> = {
     columns: `oid BIGINT, rolname VARCHAR, rolsuper ${BOOL_FALSE}, rolinherit BOOLEAN DEFAULT true, rolcreaterole ${BOOL_FALSE}, rolcreatedb ${BOOL_FALSE},
       rolcanlogin BOOLEAN DEFAULT true, rolreplication ${BOOL_FALSE}, rolconnlimit INTEGER DEFAULT -1, rolpassword VARCHAR DEFAULT '********',
       rolvaliduntil TIMESTAMPTZ, rolbypassrls ${BOOL_FALSE}, rolconfig VARCHAR[]`,
-    rows: (view) => roleNames(view).map((name) => ({ oid: roleOid(name), rolname: name, rolsuper: name === view.principal.name && view.principal.admin })),
+    rows: (view) => [
+      // The owner of pg_catalog itself (PostgreSQL's bootstrap superuser, OID 10).
+      { oid: 10, rolname: 'loch', rolsuper: true },
+      ...roleNames(view).map((name) => ({ oid: roleOid(name), rolname: name, rolsuper: name === view.principal.name && view.principal.admin })),
+    ],
   },
   pg_tables: {
     columns: `schemaname VARCHAR, tablename VARCHAR, tableowner VARCHAR, tablespace VARCHAR, hasindexes ${BOOL_FALSE}, hasrules ${BOOL_FALSE},

@@ -40,6 +40,8 @@ export const VERSION_TEXT = `PostgreSQL ${SERVER_VERSION} (Loch) on Node.js, com
 interface Macro {
   readonly sql: (ctx: MacroContext) => string;
   readonly tables: readonly string[];
+  /** Created for every query (operators, which the word scan cannot see). */
+  readonly always?: boolean;
 }
 
 interface MacroContext {
@@ -48,6 +50,10 @@ interface MacroContext {
 }
 
 const MACROS: Readonly<Record<string, Macro>> = {
+  // PostgreSQL's `~` finds a match anywhere; DuckDB's operator maps to a full match unless shadowed.
+  regexp_full_match: { tables: [], always: true, sql: () => '(a, b) AS regexp_matches(a, b)' },
+  '"~*"': { tables: [], always: true, sql: () => "(a, b) AS regexp_matches(a, b, 'i')" },
+  '"!~*"': { tables: [], always: true, sql: () => "(a, b) AS NOT regexp_matches(a, b, 'i')" },
   pg_get_userbyid: { tables: ['pg_roles'], sql: () => `(r) AS COALESCE((SELECT rolname FROM pg_roles WHERE oid = r), 'unknown (OID=' || r || ')')` },
   pg_table_is_visible: { tables: ['pg_class'], sql: ({ view }) => `(o) AS (o IN (SELECT oid FROM pg_class WHERE relnamespace = ${namespaceOid(view, view.currentSchema)}))` },
   pg_type_is_visible: { tables: [], sql: () => '(o) AS true' },
@@ -84,6 +90,12 @@ const MACROS: Readonly<Record<string, Macro>> = {
   pg_size_pretty: { tables: [], sql: () => '(b) AS CASE WHEN b IS NULL THEN NULL ELSE format_bytes(b::BIGINT) END' },
   pg_is_other_temp_schema: { tables: [], sql: () => '(o) AS false' },
   pg_my_temp_schema: { tables: [], sql: () => '() AS 0' },
+  pg_get_function_result: { tables: [], sql: () => '(o) AS NULL::VARCHAR' },
+  pg_get_function_arguments: { tables: [], sql: () => '(o) AS NULL::VARCHAR' },
+  pg_get_function_identity_arguments: { tables: [], sql: () => '(o) AS NULL::VARCHAR' },
+  pg_relation_is_publishable: { tables: [], sql: () => '(o) AS false' },
+  array_upper: { tables: [], sql: () => '(a, d) AS len(a)' },
+  array_lower: { tables: [], sql: () => '(a, d) AS CASE WHEN len(a) > 0 THEN 1 END' },
   pg_backend_pid: { tables: [], sql: ({ ctx }) => `() AS ${ctx.pid}` },
 };
 
@@ -155,7 +167,7 @@ function sessionRows(session: Session, columns: readonly { name: string; type: s
 }
 
 function usedObjects(words: ReadonlySet<string>): { tables: Set<string>; macros: string[] } {
-  const macros = Object.keys(MACROS).filter((m) => words.has(m));
+  const macros = Object.keys(MACROS).filter((m) => words.has(m) || MACROS[m]?.always === true);
   const tables = new Set<string>(Object.keys(SHIM_TABLES).filter((t) => words.has(t)));
   for (const m of macros) for (const t of MACROS[m]?.tables ?? []) tables.add(t);
   for (const alias of Object.keys(SHIM_ALIASES)) if (words.has(alias)) tables.add('pg_roles');
@@ -166,7 +178,8 @@ async function loadView(ctx: CatalogQueryContext, tables: ReadonlySet<string>, m
   const catalog = ctx.loch.catalog;
   const needsRelations = ['pg_class', 'pg_tables', 'pg_views', 'pg_roles', 'pg_attribute', 'pg_attrdef', 'pg_description'].some((t) => tables.has(t));
   const needsColumns = [...tables].some((t) => SHIM_TABLES[t]?.needsColumns === true);
-  const schemas = needsRelations || tables.has('pg_namespace') || macros.length > 0 ? await catalog.listSchemas(ctx.database) : [];
+  const needsSchemas = needsRelations || tables.has('pg_namespace') || macros.includes('pg_table_is_visible');
+  const schemas = needsSchemas ? await catalog.listSchemas(ctx.database) : [];
   const lists = needsRelations ? await Promise.all(schemas.map((s) => catalog.listTables(ctx.database, s.name).catch(() => []))) : [];
   return {
     database: ctx.database,
@@ -217,7 +230,13 @@ export function rewrite(tokens: readonly Token[]): string {
     return found;
   };
   const lower = (i: number | undefined): string => (i === undefined ? '' : (tokens[i]?.text ?? '').toLowerCase());
+  const seriesAliases = functionTableAliases(tokens);
   for (let i = 0; i < tokens.length; i += 1) {
+    if (seriesAliases.has(i)) {
+      // PostgreSQL names a function's single output column after the table alias; DuckDB needs it said.
+      out.push(`${tokens[i]?.text ?? ''}(${tokens[i]?.text ?? ''})`);
+      continue;
+    }
     const word = lower(i);
     const [n1, n2, n3, n4, n5] = meaningful(i + 1);
     if (word === 'pg_catalog' && lower(n1) === '.') {
@@ -244,4 +263,33 @@ export function rewrite(tokens: readonly Token[]): string {
     out.push(tokens[i]?.text ?? '');
   }
   return out.join('');
+}
+
+const NOT_ALIASES = new Set(['where', 'join', 'left', 'right', 'inner', 'full', 'cross', 'on', 'group', 'order', 'limit', 'union', 'natural', 'using', 'having', 'window', 'offset']);
+
+/** Token indexes of table aliases of `generate_series(...)` / `unnest(...)` in FROM that name no columns. */
+function functionTableAliases(tokens: readonly Token[]): Set<number> {
+  const found = new Set<number>();
+  const next = (from: number): number => {
+    let i = from;
+    while (i < tokens.length && isTrivia(tokens[i] as Token)) i += 1;
+    return i;
+  };
+  tokens.forEach((token, start) => {
+    if (token.kind !== 'word' || !['generate_series', 'unnest'].includes(token.text.toLowerCase())) return;
+    let i = next(start + 1);
+    if (tokens[i]?.text !== '(') return;
+    for (let depth = 0; i < tokens.length; i += 1) {
+      const text = tokens[i]?.text;
+      if (text === '(') depth += 1;
+      if (text === ')' && --depth === 0) break;
+    }
+    let alias = next(i + 1);
+    if (tokens[alias]?.text.toLowerCase() === 'as') alias = next(alias + 1);
+    const candidate = tokens[alias];
+    if (candidate?.kind !== 'word' || NOT_ALIASES.has(candidate.text.toLowerCase())) return;
+    if (tokens[next(alias + 1)]?.text === '(') return;
+    found.add(alias);
+  });
+  return found;
 }

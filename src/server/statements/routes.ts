@@ -76,8 +76,8 @@ export function statementApi(deps: ApiDeps, registry: StatementRegistry = new St
   });
 
   app.get('/:id/result/chunks/:n', auth, async (c) => {
-    const statement = registry.get(c.req.param('id'), c.get('caller').principal.name);
     const n = chunkIndex(c.req.param('n'));
+    const statement = registry.get(c.req.param('id'), c.get('caller').principal.name);
     const chunk = await statement.chunk(n);
     const body = resultDataJson(statement, chunk, linkMaker(c, registry));
     if (chunk.inline === undefined) return c.json(body);

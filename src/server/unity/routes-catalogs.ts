@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono';
 import type { ApiDeps, ServerEnv } from '../http/context.js';
+import { checkExternalLocation } from './external-locations.js';
 import { catalogJson } from './mapping.js';
 import { operation } from './operation.js';
 import { pageOf, pageRequest } from './paging.js';
@@ -22,6 +23,7 @@ export function catalogRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
       const comment = optionalComment(body);
       const properties = optionalProperties(body);
       const storageRoot = optionalString(body, 'storage_root');
+      if (storageRoot !== undefined && storageRoot !== '') checkExternalLocation(c.get('caller').principal, storageRoot, 'catalog', name);
       const catalog = c.get('caller').catalog;
       await catalog.createCatalog(name, {
         ...(comment !== undefined && comment !== '' ? { comment } : {}),

@@ -2,14 +2,15 @@
  * Functions: POST/GET /functions (GET needs catalog_name and schema_name), GET/DELETE
  * /functions/{name} with the three-part name — the catalog's SQL functions (the ones
  * `CREATE FUNCTION` makes), governed as every Unity Catalog route. POST takes
- * `{"function_info": CreateFunction}`; see function-mapping.ts for what Loch accepts.
+ * `{"function_info": CreateFunction}` and runs it as SQL (function-create.ts).
  */
 import type { Hono } from 'hono';
 import type { ApiDeps, ServerEnv } from '../http/context.js';
-import { functionDefinition, functionJson } from './function-mapping.js';
+import { createFunctionName, createFunctionSql } from './function-create.js';
+import { functionJson } from './function-mapping.js';
 import { operation } from './operation.js';
 import { pageOf, pageRequest } from './paging.js';
-import { optionalObject, readBody, requiredQuery, requiredString, pathParam } from './request.js';
+import { optionalObject, readBody, requiredQuery, pathParam } from './request.js';
 import { invalidParameter } from './uc-errors.js';
 import { checkName, fullName, objectPath } from './uc-names.js';
 
@@ -19,18 +20,11 @@ export function functionRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
     operation(deps, 'createFunction', async (c, audit) => {
       const info = optionalObject(await readBody(c), 'function_info');
       if (info === undefined) throw invalidParameter('the body needs function_info (CreateFunction)');
-      const name = {
-        catalog: checkName('catalog', requiredString(info, 'catalog_name')),
-        schema: checkName('schema', requiredString(info, 'schema_name')),
-        name: checkName('function', requiredString(info, 'name')),
-      };
+      const name = createFunctionName(info);
       audit.object('FUNCTION', fullName(name.catalog, name.schema, name.name));
-      const request = functionDefinition(info);
-      const catalog = c.get('caller').catalog;
-      await catalog.createFunction(name, request.definition, {
-        ...(request.comment !== undefined ? { comment: request.comment } : {}),
-        ...(request.properties !== undefined ? { properties: request.properties } : {}),
-      });
+      const caller = c.get('caller');
+      await (await caller.session().sql(createFunctionSql(name, info))).all();
+      const catalog = caller.catalog;
       return functionJson(await catalog.getFunction(name));
     }),
   );

@@ -12,6 +12,7 @@ import type { FunctionRelation, TableRelation } from './find-relations.js';
 import { FILE_FUNCTIONS, dialect, fileCall, informationSchema } from './hooks.js';
 import { PLACEHOLDER_PREFIX, prepareText } from './prepare-text.js';
 import { bindSessionFunctions } from './session-functions.js';
+import { checkQueryAccess } from './raw-access.js';
 import type { NameTimeTravel } from './prepare-text.js';
 import type { ExpandContext } from './expand-context.js';
 import { expandFunctionCalls } from './function-expansion.js';
@@ -158,7 +159,11 @@ async function expandView(x: ExpandContext, info: TableInfo): Promise<string> {
   state.schema = info.viewContext?.schema ?? info.schema;
   // Definer rights: the view's body reads what its owner may read.
   const owner = await x.memo.definer(x.env.catalog, info.owner);
-  return expandQuery({ ...x, env: { ...x.env, catalog: owner }, views: [...x.views, full] }, withoutClosingSemicolons(info.viewText ?? ''), state);
+  const env = { ...x.env, catalog: owner, state };
+  const text = withoutClosingSemicolons(info.viewText ?? '');
+  // A view of a confined owner reaches only what its owner could reach directly (no paths, no host files).
+  await checkQueryAccess(env, x.session, text);
+  return expandQuery({ ...x, env, views: [...x.views, full] }, text, state);
 }
 
 function withoutClosingSemicolons(text: string): string {

@@ -7,6 +7,7 @@ import { parseTypeText } from '../parse/type-name.js';
 import { SessionState } from '../sql-env.js';
 import type { ExpandContext, QueryExpander } from './expand-context.js';
 import { findCallSites } from './function-calls.js';
+import { checkQueryAccess } from './raw-access.js';
 
 /** Functions calling functions deeper than this are refused (recursion is caught earlier, by name). */
 export const MAX_FUNCTION_DEPTH = 16;
@@ -80,10 +81,12 @@ async function expandBody(x: ExpandContext, fn: FunctionInfo, expand: QueryExpan
   const state = new SessionState();
   state.catalog = fn.catalog;
   state.schema = fn.schema;
-  const inner: ExpandContext = { ...x, env: { ...x.env, catalog: definer }, functions: [...x.functions, functionFullName(fn)] };
+  const inner: ExpandContext = { ...x, env: { ...x.env, catalog: definer, state }, functions: [...x.functions, functionFullName(fn)] };
   const body = fn.definition.body.replace(/[\s;]+$/, '');
-  const text = /^\s*\(*\s*(select|with|values|from)\b/i.test(body) ? `(${body})` : body;
-  const expanded = await expand(inner, BODY_PREFIX + text, state);
+  const text = BODY_PREFIX + (/^\s*\(*\s*(select|with|values|from)\b/i.test(body) ? `(${body})` : body);
+  // The body of a confined owner reaches only what its owner could reach directly.
+  await checkQueryAccess(inner.env, x.session, text);
+  const expanded = await expand(inner, text, state);
   if (!expanded.startsWith(BODY_PREFIX)) throw new LochError('INTERNAL', `sql: function ${functionFullName(fn)}: its expanded body lost its SELECT prefix`);
   return expanded.slice(BODY_PREFIX.length);
 }

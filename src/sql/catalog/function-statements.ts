@@ -7,7 +7,7 @@ import { bindQuery } from '../bind-query.js';
 import { functionFullName, substituteParameters } from '../bind/function-expansion.js';
 import type { FunctionStatement } from '../parse/function-statements.js';
 import { parseTypeText } from '../parse/type-name.js';
-import { formatName, resolveName, type SqlEnv } from '../sql-env.js';
+import { SessionState, formatName, resolveName, type SqlEnv } from '../sql-env.js';
 import { sqlString } from '../sql-text.js';
 import { NO_ROWS, type WriteSummary } from '../write-target.js';
 import { resolveSchema } from './alteration.js';
@@ -57,17 +57,23 @@ async function createFunction(env: SqlEnv, session: Session, s: CreateFunction):
 /** The Spark type of the body's value (cast to RETURNS when given), parameters being typed NULLs. */
 async function describeBody(env: SqlEnv, session: Session, name: ObjectName, s: CreateFunction): Promise<string> {
   const full = functionFullName(name);
-  const nulls = s.parameters.map((p) => `CAST(NULL AS ${duckType(p.type, `${full} parameter ${p.name}`)})`);
+  // Parameters are columns of a one-row relation of typed NULLs: literals would be folded away with their types.
+  const columns = s.parameters.map((p, i) => `CAST(NULL AS ${duckType(p.type, `${full} parameter ${p.name}`)}) AS p${i}`);
+  const params = `(SELECT ${['NULL AS p', ...columns].join(', ')}) AS __loch_params`;
   const body = /^\s*\(*\s*(select|with|values|from)\b/i.test(s.body) ? `(${s.body})` : s.body;
-  const value = substituteParameters(body, name.name, s.parameters.map((p) => p.name), nulls);
+  const value = substituteParameters(body, name.name, s.parameters.map((p) => p.name), s.parameters.map((_, i) => `__loch_params.p${i}`));
   const cast = s.returnType === undefined ? `(${value})` : `CAST((${value}) AS ${duckType(s.returnType, `${full} RETURNS`)})`;
+  // Unqualified names in the body resolve in the function's own schema, as when it is called.
+  const state = new SessionState();
+  state.catalog = name.catalog;
+  state.schema = name.schema;
   let bound;
   try {
-    bound = await bindQuery(env, session, `SELECT ${cast} AS result`);
+    bound = await bindQuery({ ...env, state }, session, `SELECT ${cast} AS result FROM ${params}`);
     const rows = await (await session.query(`DESCRIBE ${bound.sql}`)).all();
     return duckDbTypeAsSpark(String(rows[0]?.[1]), 'result');
   } catch (cause) {
-    if (cause instanceof LochError && cause.code !== 'INTERNAL') throw cause;
+    if (cause instanceof LochError && cause.code !== 'INTERNAL' && cause.code !== 'SQL_ERROR') throw cause;
     throw new LochError('INVALID_ARGUMENT', `sql: function ${full}: the body is not a valid expression over its parameters: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, context: { function: full } });
   } finally {
     bound?.release();

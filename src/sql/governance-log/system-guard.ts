@@ -17,7 +17,7 @@ export type GuardedStatement =
  * only by the governance log, through the table layer. Through SQL nobody — admins included —
  * may create, write, alter, drop or undrop anything in it, nor create or drop the catalog
  * itself: PERMISSION_DENIED naming the object (names only; nothing is looked up, so nothing
- * leaks). Reading, DESCRIBE/SHOW, and GRANT/REVOKE on it stay with the ordinary rules, so an
+ * leaks). OPTIMIZE and VACUUM, which keep every row, follow the ordinary MODIFY rule. Reading, DESCRIBE/SHOW, and GRANT/REVOKE on it stay with the ordinary rules, so an
  * admin can `GRANT SELECT ON SCHEMA system.access TO auditors`.
  */
 export function refuseSystemWrite(state: SessionState, guarded: GuardedStatement): void {
@@ -26,10 +26,14 @@ export function refuseSystemWrite(state: SessionState, guarded: GuardedStatement
   throw new LochError('PERMISSION_DENIED', `sql: ${name} belongs to the system catalog, which only Loch writes (its audit and lineage tables are read-only) (PERMISSION_DENIED)`, { context: { name } });
 }
 
+/** Maintenance that keeps every row (compacting the log's one file per flush), left to the ordinary MODIFY rule. */
+const MAINTENANCE: ReadonlySet<string> = new Set(['optimize', 'vacuum']);
+
 /** The written object's name when it lies in catalog `system`. */
 function systemTarget(state: SessionState, guarded: GuardedStatement): string | undefined {
   if (guarded.kind === 'write') {
     const s = guarded.statement;
+    if (MAINTENANCE.has(s.kind)) return undefined;
     return 'target' in s ? inSystem(state, s.target) : undefined;
   }
   if (guarded.kind === 'file') return guarded.statement.kind === 'copy_into' ? inSystem(state, guarded.statement.target) : undefined;
