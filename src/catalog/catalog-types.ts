@@ -163,6 +163,27 @@ export interface VolumeFile {
  * actor is never refused. The SQL front end adds the checks the catalog cannot know (SELECT on
  * every table a query reads, MODIFY on every table a write changes, EXECUTE on functions called)
  * through `authorize`.
+ *
+ * What each method needs (all below the catalog also need the USE path: USE CATALOG on the
+ * catalog and USE SCHEMA on the schema; owners of a parent hold everything below it):
+ * - createCatalog: CREATE CATALOG on the metastore. createSchema: CREATE SCHEMA on the catalog.
+ *   planTable, registerTable, discardPlan, createView: CREATE TABLE on the schema (CREATE OR
+ *   REPLACE of an existing view also needs MANAGE on it). createVolume: CREATE VOLUME;
+ *   createFunction: CREATE FUNCTION (OR REPLACE: MANAGE on the existing function).
+ * - get…, find… and list… methods: visibility. A catalog is visible with USE CATALOG, a schema with the USE
+ *   path; a table, view, volume or function with the path and any privilege on it (its own,
+ *   inherited, MANAGE) or ownership. A catalog or schema the actor cannot see is refused whether
+ *   or not it exists (PERMISSION_DENIED naming USE CATALOG / USE SCHEMA); inside a visible
+ *   schema a missing object is NOT_FOUND (find*: undefined) and a hidden one PERMISSION_DENIED
+ *   naming SELECT / READ VOLUME / EXECUTE. Listings leave hidden objects out.
+ * - alter*, drop*, undropTable, setRowFilter/setColumnMask, updateGrants: ownership (of the
+ *   object or a parent) or MANAGE (on it or a parent). A new owner must be a known principal.
+ *   Policies also need EXECUTE on the function set. listDroppedTables lists only what the actor
+ *   may undrop. purgeDropped and metastore grants: admins only.
+ * - getGrants/getEffectiveGrants: visibility. icebergMetadataLocation: SELECT;
+ *   commitIcebergMetadata: MODIFY (the table found by id). resolveVolumePath: READ VOLUME or
+ *   WRITE VOLUME.
+ * Objects are owned by the actor that created them.
  */
 export interface Catalog {
   /** Who acts: owner of what this process creates (the OS user for the embedded shell). */

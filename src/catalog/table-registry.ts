@@ -133,12 +133,13 @@ export class TableRegistry {
     return result === undefined ? missing() : 'dropped';
   }
 
-  /** OR REPLACE: the view keeps its id, owner and creator; false when it changed or vanished meanwhile. */
+  /** OR REPLACE: the view keeps its id, owner, creator and grants; false when it changed or vanished meanwhile. */
   private async replaceView(existing: StoredObject, data: ObjectData): Promise<boolean> {
     const next = {
       ...data,
       owner: existing.data['owner'] ?? this.ctx.principal,
       createdBy: existing.data['createdBy'] ?? this.ctx.principal,
+      ...(existing.data['grants'] === undefined ? {} : { grants: existing.data['grants'] }),
     };
     const outcome = await this.ctx.metastore.update(existing.id, { expectedRevision: existing.revision, data: next });
     return outcome.status === 'updated';

@@ -290,7 +290,11 @@ describe('the governed catalog', () => {
     await admin.createView(t('theirs'), { text: 'SELECT 2', context: { catalog: 'shop', schema: 'sales' }, columns: [] });
     await admin.updateGrants(TABLE('theirs'), [{ principal: 'bob', add: ['SELECT'] }]);
     await denied(bob.createView(t('theirs'), { text: 'SELECT 3', context: { catalog: 'shop', schema: 'sales' }, columns: [] }, { orReplace: true }), 'catalog: bob lacks MANAGE on TABLE shop.sales.theirs (PERMISSION_DENIED)');
+    await bob.updateGrants(TABLE('v'), [{ principal: 'carol', add: ['SELECT'] }]);
     expect(await bob.createView(t('v'), { text: 'SELECT 4', context: { catalog: 'shop', schema: 'sales' }, columns: [] }, { orReplace: true })).toBe('replaced');
+    // Replacing a view keeps its owner and grants.
+    expect(await bob.getGrants(TABLE('v'))).toEqual([{ principal: 'carol', privileges: ['SELECT'] }]);
+    expect((await bob.getTable(t('v'))).viewText).toBe('SELECT 4');
     expect(await bob.dropFunction(t('f'))).toBe('dropped');
     await denied(bob.dropFunction(t('us_only')), 'catalog: bob lacks EXECUTE on FUNCTION shop.sales.us_only (PERMISSION_DENIED)');
     expect(await bob.dropVolume(t('vol'))).toBe('dropped');

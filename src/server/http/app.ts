@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { icebergRestApi } from '../iceberg-rest/routes.js';
 import { statementApi } from '../statements/routes.js';
 import type { StatementRegistry } from '../statements/registry.js';
 import { unityCatalogApi } from '../unity/routes.js';
+import { limitBodies } from './body-limit.js';
 import type { ApiDeps, ServerEnv } from './context.js';
 import { ICEBERG_REST_PREFIX, errorResponse, failureResponse } from './error-shape.js';
 import { requestLog } from './request-log.js';
@@ -53,13 +53,7 @@ export function createApp(deps: ApiDeps, parts: AppParts): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   app.use('*', requestLog(parts.log, deps.clock, deps.ids));
   app.use('*', parts.inFlight.middleware());
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: (c) => errorResponse(c, 413, 'RESOURCE_EXHAUSTED', `http: the request body is larger than ${deps.maxBodyBytes} bytes`),
-    }),
-  );
+  app.use('*', limitBodies(deps.maxBodyBytes));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/2.0/sql/statements', statementApi(deps, parts.registry));
   app.route('/api/2.0/token', tokenApi(deps));

@@ -15,7 +15,6 @@ import type { TableMetadata } from '../../formats/iceberg/model.js';
 import { checkRequirements } from '../../formats/iceberg/spec/updates.js';
 import type { TableRequirement, TableUpdate } from '../../formats/iceberg/spec/updates.js';
 import { requirementFromRestJson, updateFromRestJson } from '../../formats/iceberg/spec/updates-json.js';
-import { catalogPointer } from '../../sql/iceberg-catalog-target.js';
 import type { IcebergPointer } from '../../table/iceberg/write/catalog-committer.js';
 import { CatalogCommitter } from '../../table/iceberg/write/catalog-committer.js';
 import type { ApiDeps, ServerEnv } from '../http/context.js';
@@ -145,7 +144,7 @@ function normalizeLocation(path: string): string {
 
 async function commitWithRetries(rc: RestContext, info: IcebergTableInfo, request: CommitRequest): Promise<CommitResult> {
   try {
-    const swaps = swapTracker(catalogPointer(rc.catalog, info.id));
+    const swaps = swapTracker(writerPointer(rc, info));
     const committer = new CatalogCommitter(await tableLocation(rc.deps.loch, info.location), swaps.pointer, rc.deps.ids);
     for (let attempt = 1; ; attempt += 1) {
       const current = await committer.load();
@@ -162,6 +161,22 @@ async function commitWithRetries(rc: RestContext, info: IcebergTableInfo, reques
     // Everything but the swap happens before the commit point: nothing was committed.
     throw error instanceof IcebergRestError ? error : commitError(error, false, info);
   }
+}
+
+/**
+ * The table's pointer as a writer sees it: committing needs MODIFY only (not SELECT, which
+ * Catalog.icebergMetadataLocation checks), so the current file is read from the table record,
+ * which MODIFY makes visible. A table renamed or replaced meanwhile reads as gone.
+ */
+function writerPointer(rc: RestContext, info: IcebergTableInfo): IcebergPointer {
+  const name = { catalog: info.catalog, schema: info.schema, name: info.name };
+  return {
+    current: async () => {
+      const now = await rc.catalog.findTable(name);
+      return now?.id === info.id ? now.metadataLocation : undefined;
+    },
+    swap: (expected, next) => rc.catalog.commitIcebergMetadata(info.id, expected, next),
+  };
 }
 
 /** The new metadata file when committed, undefined when the race was lost. */

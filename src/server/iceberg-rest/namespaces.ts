@@ -15,10 +15,10 @@ import { readJsonObject, stringArray, stringMap } from './request.js';
 
 /** Registers the namespace routes on `app` (paths relative to `/v1[/{prefix}]`). */
 export function namespaceRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
-  app.get('/namespaces', handler(deps, 'namespace', 'listNamespaces', (c, rc) => listNamespaces(c.req.query('parent'), rc).then((schemas) => {
-    const page = paginate(c, schemas, (s) => s);
+  app.get('/namespaces', handler(deps, 'namespace', 'listNamespaces', async (c, rc) => {
+    const page = paginate(c, await listNamespaces(c.req.query('parent'), rc), (s) => s);
     return json(c, { namespaces: page.items.map((s) => [s]), 'next-page-token': page.nextPageToken });
-  })));
+  }));
   app.post('/namespaces', handler(deps, 'namespace', 'createNamespace', async (c, rc) => {
     const body = await readJsonObject(c, deps.maxBodyBytes, 'createNamespace');
     const namespace = stringArray(body, 'namespace', 'createNamespace');

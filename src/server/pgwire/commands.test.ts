@@ -7,7 +7,7 @@ describe('pgwire commands', () => {
     expect(classifyCommand('start transaction isolation level serializable')).toEqual({ kind: 'transaction', action: 'begin' });
     expect(classifyCommand('ROLLBACK')).toEqual({ kind: 'transaction', action: 'rollback' });
     expect(classifyCommand("SET application_name = 'x y'")).toEqual({ kind: 'set', name: 'application_name', value: 'x y' });
-    expect(classifyCommand('SET SESSION search_path TO a, b')).toEqual({ kind: 'set', name: 'search_path', value: 'a , b' });
+    expect(classifyCommand('SET SESSION search_path TO a, b')).toEqual({ kind: 'set', name: 'search_path', value: 'a, b' });
     expect(classifyCommand("SET TIME ZONE 'UTC'")).toEqual({ kind: 'set', name: 'timezone', value: 'UTC' });
     expect(classifyCommand('SHOW server_version')).toEqual({ kind: 'show', name: 'server_version' });
     expect(classifyCommand('DISCARD ALL')).toMatchObject({ kind: 'discard', tag: 'DISCARD ALL' });

@@ -58,7 +58,7 @@ export function classifyCommand(statement: string): Command {
   if (tokens.length === 0) return { kind: 'empty' };
   const first = upper(tokens[0]);
   const second = upper(tokens[1]);
-  const session = sessionCommand(first, second, tokens);
+  const session = sessionCommand(first, second, tokens, statement);
   if (session !== undefined) return session;
   if (first === 'COPY' && tokens.some((t) => ['STDIN', 'STDOUT'].includes(upper(t)))) {
     return { kind: 'unsupported', message: 'pgwire: COPY FROM STDIN / TO STDOUT is not supported; use INSERT or COPY INTO from a volume' };
@@ -67,7 +67,7 @@ export function classifyCommand(statement: string): Command {
   return lochCommand(first, tokens);
 }
 
-function sessionCommand(first: string, second: string, tokens: readonly Token[]): Command | undefined {
+function sessionCommand(first: string, second: string, tokens: readonly Token[], statement: string): Command | undefined {
   switch (first) {
     case 'BEGIN':
     case 'START':
@@ -84,7 +84,7 @@ function sessionCommand(first: string, second: string, tokens: readonly Token[])
     case 'RELEASE':
       return { kind: 'transaction', action: 'release' };
     case 'SET':
-      return setCommand(tokens);
+      return setCommand(tokens, statement);
     case 'RESET':
       return { kind: 'reset', name: (tokens[1]?.value ?? tokens[1]?.text ?? 'all').toLowerCase() };
     case 'SHOW':
@@ -109,7 +109,8 @@ function sessionCommand(first: string, second: string, tokens: readonly Token[])
  * settings, remembered for SHOW and otherwise ignored. `SET` forms Loch knows (e.g. Databricks'
  * `SET key=value` of a dotted Spark key) are treated the same way: the server has no settings.
  */
-function setCommand(tokens: readonly Token[]): Command {
+function setCommand(tokens: readonly Token[], statement: string): Command {
+  const valueText = (value: readonly Token[]): string | undefined => settingValue(value, statement);
   let rest = tokens.slice(1);
   if (['SESSION', 'LOCAL'].includes(upper(rest[0])) && upper(rest[1]) !== 'CHARACTERISTICS') rest = rest.slice(1);
   if (upper(rest[0]) === 'TIME' && upper(rest[1]) === 'ZONE') return { kind: 'set', name: 'timezone', value: valueText(rest.slice(2)) };
@@ -120,9 +121,13 @@ function setCommand(tokens: readonly Token[]): Command {
   return { kind: 'set', name, value: valueText(rest.slice(separator + 1)) };
 }
 
-function valueText(tokens: readonly Token[]): string | undefined {
-  if (tokens.length === 0 || upper(tokens[0]) === 'DEFAULT') return undefined;
-  return tokens.map((t) => (t.kind === 'string' ? (t.value ?? t.text) : t.text)).join(tokens.every((t) => t.kind === 'string' || t.text === ',') ? '' : ' ');
+/** A setting's value as written (one string literal unquoted); undefined for none or DEFAULT. */
+function settingValue(tokens: readonly Token[], statement: string): string | undefined {
+  const first = tokens[0];
+  const last = tokens[tokens.length - 1];
+  if (first === undefined || last === undefined || upper(first) === 'DEFAULT') return undefined;
+  if (tokens.length === 1 && first.kind === 'string') return first.value ?? first.text;
+  return statement.slice(first.start, last.end);
 }
 
 function isCatalogQuery(first: string, tokens: readonly Token[]): boolean {

@@ -21,6 +21,7 @@ import type { ErrorFields, Frame } from './codec.js';
 import type { Cursor, RowSink, RowSource } from './cursor.js';
 import { handleExtendedMessage } from './extended-query.js';
 import type { PreparedStatement } from './execute.js';
+import type { ParamValue } from './params.js';
 import type { PgCatalogEmulation } from './pg-catalog.js';
 import { handleSimpleQuery } from './simple-query.js';
 import { handlePassword, handleStartupPacket } from './startup.js';
@@ -51,7 +52,7 @@ export interface Authenticated {
 /** A portal: a bound statement, and its open cursor once it started returning rows. */
 export interface Portal {
   readonly statement: PreparedStatement;
-  readonly params: readonly import('./params.js').ParamValue[];
+  readonly params: readonly ParamValue[];
   readonly resultFormats: readonly number[];
   cursor?: Cursor;
   /** Set once a non-row statement ran (a second Execute reports the tag again without running it). */

@@ -10,6 +10,7 @@
  * statement (the columns are known only then); Execute continues from there. Describing a
  * statement runs a side-effect-free query with NULL parameters to learn its columns.
  */
+import { isLochError } from '../../core/errors.js';
 import { bindComplete, BodyReader, closeComplete, commandComplete, emptyQueryResponse, noData, parameterDescription, parseComplete, portalSuspended } from './codec.js';
 import type { Frame } from './codec.js';
 import type { PgConnection, Portal } from './connection.js';
@@ -32,7 +33,7 @@ export async function handleExtendedMessage(conn: PgConnection, frame: Frame): P
     await handle(conn, frame);
   } catch (error) {
     if (conn.closed) return;
-    if (typeof (error as { context?: Record<string, unknown> })?.context?.['fatal'] === 'boolean') throw error;
+    if (isLochError(error) && error.context['fatal'] === true) throw error;
     conn.sendError(error);
     conn.skipUntilSync = true;
   }

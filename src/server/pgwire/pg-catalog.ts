@@ -22,6 +22,7 @@ import type { Token } from '../../sql/parse/index.js';
 import { sqlString } from '../../sql/sql-text.js';
 import type { RowSource } from './cursor.js';
 import type { ParamValue } from './params.js';
+import { pgError } from './types.js';
 import { namespaceOid, SHIM_ALIASES, SHIM_TABLES, tableSql } from './pg-catalog-tables.js';
 import type { CatalogView, ColumnFact } from './pg-catalog-tables.js';
 
@@ -99,6 +100,9 @@ const MACROS: Readonly<Record<string, Macro>> = {
   pg_backend_pid: { tables: [], sql: ({ ctx }) => `() AS ${ctx.pid}` },
 };
 
+/** Words that make a statement more than a read; catalog queries never contain them. */
+const WRITE_WORDS = new Set(['insert', 'update', 'delete', 'merge', 'copy', 'attach', 'detach', 'create', 'drop', 'alter', 'pragma', 'call', 'install', 'load', 'export', 'import', 'checkpoint', 'vacuum']);
+
 /** Type names of PostgreSQL's catalog that casts in client queries use. */
 const CAST_TYPES = ['regclass', 'regtype', 'regproc', 'regprocedure', 'regoper', 'regnamespace', 'regrole', 'name', 'int2vector', 'oidvector', 'xid', 'cid', 'aclitem', 'pg_node_tree'];
 
@@ -115,6 +119,7 @@ export class PgCatalogEmulation {
   async query(ctx: CatalogQueryContext, sql: string, params: readonly ParamValue[]): Promise<RowSource> {
     const tokens = tokenize(sql);
     const words = new Set(tokens.filter((t) => t.kind === 'word').map((t) => t.text.toLowerCase()));
+    if ([...words].some((w) => WRITE_WORDS.has(w))) throw pgError('0A000', 'pgwire: queries over pg_catalog are read-only (SELECT only)');
     const { tables, macros } = usedObjects(words);
     const view = await loadView(ctx, tables, macros);
     const engine = await this.open();

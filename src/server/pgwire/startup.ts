@@ -8,12 +8,13 @@
  * server has to see it: MD5 and SCRAM would need a verifier derived from it). The user name is
  * `token` or the token's own principal; anything else is refused like a bad token (28P01), so
  * the answer does not tell which part was wrong. The database names the catalog that becomes
- * the session's current catalog (unknown → 3D000; not visible to the principal → 42501); when
- * the database is absent or equals the user name (what pg and libpq send when none is given)
- * and no such catalog is visible, `main` is used. Every attempt is one audit event, action
- * 'login'.
+ * the session's current catalog (unknown → 3D000). A catalog the principal may not see is
+ * refused by the catalog whether or not it exists, so such a connection is accepted and its
+ * statements on that catalog are refused (42501), as on the other doors. When the database is
+ * absent or equals the user name (what pg and libpq send when none is given) and no such
+ * catalog is visible, `main` is used. Every attempt is one audit event, action 'login'.
  */
-import type { Principal } from '../../catalog/governance/governance-types.js';
+import type { Principal, RequestContext } from '../../catalog/governance/governance-types.js';
 import { isLochError } from '../../core/errors.js';
 import type { LochSession } from '../../sql/loch.js';
 import { AUTH_CLEARTEXT_PASSWORD, AUTH_OK, authentication, backendKeyData, BodyReader, message, parameterStatus } from './codec.js';
@@ -88,16 +89,48 @@ export async function handlePassword(conn: PgConnection, frame: Frame): Promise<
   }
   const password = new BodyReader(frame.body, 'password').cstring();
   const user = conn.startupParams.get('user') as string;
-  const { deps } = conn.ctx;
+  const request = requestContext(conn);
+  const audit = loginAudit(conn, request, user);
+  let principal: Principal | undefined;
+  try {
+    principal = password === '' ? undefined : await conn.ctx.deps.loch.authenticate(password);
+  } catch (error) {
+    audit('anonymous', false, 500, 'pgwire: token lookup failed');
+    await conn.fatal(error);
+    return;
+  }
+  if (principal === undefined || (user !== 'token' && user !== principal.name)) {
+    audit(principal?.name ?? 'anonymous', false, 401, principal === undefined ? 'pgwire: invalid, revoked or expired token' : `pgwire: user name ${user} does not match the token's principal`);
+    await conn.fatal(pgError('28P01', `password authentication failed for user "${user}"`));
+    return;
+  }
+  const opened = await openSession(conn, principal, request, user);
+  if (opened.kind === 'refused') {
+    audit(principal.name, false, opened.status, opened.error.message, opened.database);
+    await conn.fatal(opened.error);
+    return;
+  }
+  audit(principal.name, true, 200, undefined, opened.database);
+  welcome(conn, principal, opened);
+}
+
+function requestContext(conn: PgConnection): RequestContext {
   const application = conn.startupParams.get('application_name');
-  const request = {
-    requestId: deps.ids.uuid(),
+  return {
+    requestId: conn.ctx.deps.ids.uuid(),
     service: 'pgwire',
     sessionId: conn.sessionId,
     ...(conn.socket.remoteAddress === undefined ? {} : { sourceIp: conn.socket.remoteAddress }),
     ...(application === undefined || application === '' ? {} : { userAgent: application.slice(0, 256) }),
   };
-  const audit = (principal: string, allowed: boolean, statusCode: number, errorMessage?: string, database?: string): void =>
+}
+
+type LoginAudit = (principal: string, allowed: boolean, statusCode: number, errorMessage?: string, database?: string) => void;
+
+/** One audit event per connection attempt (never the token itself). */
+function loginAudit(conn: PgConnection, request: RequestContext, user: string): LoginAudit {
+  const { deps } = conn.ctx;
+  return (principal, allowed, statusCode, errorMessage, database) =>
     deps.loch.audit.record({
       time: deps.clock.now(),
       request,
@@ -109,32 +142,15 @@ export async function handlePassword(conn: PgConnection, frame: Frame): Promise<
       ...(errorMessage === undefined ? {} : { errorMessage }),
       params: { user },
     });
-  const refused = pgError('28P01', `password authentication failed for user "${user}"`);
-  let principal: Principal | undefined;
-  try {
-    principal = password === '' ? undefined : await deps.loch.authenticate(password);
-  } catch (error) {
-    audit('anonymous', false, 500, 'pgwire: token lookup failed');
-    await conn.fatal(error);
-    return;
-  }
-  if (principal === undefined || (user !== 'token' && user !== principal.name)) {
-    audit(principal?.name ?? 'anonymous', false, 401, principal === undefined ? 'pgwire: invalid, revoked or expired token' : `pgwire: user name ${user} does not match the token's principal`);
-    await conn.fatal(refused);
-    return;
-  }
-  const opened = await openSession(conn, principal, request, user);
-  if (opened.kind === 'refused') {
-    audit(principal.name, false, opened.status, opened.error.message, opened.database);
-    await conn.fatal(opened.error);
-    return;
-  }
-  audit(principal.name, true, 200, undefined, opened.database);
+}
+
+/** AuthenticationOk, the ParameterStatus values, BackendKeyData and the first ReadyForQuery. */
+function welcome(conn: PgConnection, principal: Principal, opened: Extract<Opened, { kind: 'opened' }>): void {
   const key = conn.ctx.cancels.register(conn);
   conn.auth = { principal, session: opened.session, database: opened.database, key };
   conn.phase = 'ready';
   conn.output.push(authentication(AUTH_OK));
-  for (const [name, value] of initialParameters(principal, application)) conn.output.push(parameterStatus(name, value));
+  for (const [name, value] of initialParameters(principal, conn.startupParams.get('application_name'))) conn.output.push(parameterStatus(name, value));
   conn.output.push(backendKeyData(key.pid, key.secret));
   conn.ready();
 }
@@ -143,25 +159,31 @@ type Opened =
   | { readonly kind: 'opened'; readonly session: LochSession; readonly database: string }
   | { readonly kind: 'refused'; readonly error: Error; readonly status: number; readonly database: string };
 
-async function openSession(conn: PgConnection, principal: Principal, request: import('../../catalog/governance/governance-types.js').RequestContext, user: string): Promise<Opened> {
+async function openSession(conn: PgConnection, principal: Principal, request: RequestContext, user: string): Promise<Opened> {
   const requested = conn.startupParams.get('database') ?? '';
-  const candidates = requested === '' ? ['main'] : requested === user ? [requested, 'main'] : [requested];
-  let failure: unknown;
-  for (const database of candidates) {
-    const session = conn.ctx.deps.loch.session({ principal, request, catalog: database });
-    try {
-      const info = await session.catalog.getCatalog(database);
-      return { kind: 'opened', session, database: info.name };
-    } catch (error) {
-      failure = error;
-    }
+  const session = (database: string): LochSession => conn.ctx.deps.loch.session({ principal, request, catalog: database });
+  // pg and libpq send the user name when no database was given: that means the default catalog.
+  if (requested === user) {
+    const own = await visibleCatalog(session(requested), requested);
+    if (typeof own === 'string') return { kind: 'opened', session: session(own), database: own };
   }
-  const database = requested === '' ? 'main' : requested;
-  if (isLochError(failure, 'NOT_FOUND')) return { kind: 'refused', error: pgError('3D000', `database "${database}" does not exist`), status: 404, database };
-  if (isLochError(failure, 'PERMISSION_DENIED')) {
-    return { kind: 'refused', error: pgError('42501', `permission denied for database "${database}": ${failure.message}`), status: 403, database };
+  const database = requested === '' || requested === user ? 'main' : requested;
+  const checked = await visibleCatalog(session(database), database);
+  if (typeof checked === 'string') return { kind: 'opened', session: session(checked), database: checked };
+  if (isLochError(checked, 'NOT_FOUND')) return { kind: 'refused', error: pgError('3D000', `database "${database}" does not exist`), status: 404, database };
+  // Not visible to the principal, whether or not it exists (the disclosure rule): the session
+  // starts there and every statement on it is refused by governance, as on the other doors.
+  if (isLochError(checked, 'PERMISSION_DENIED')) return { kind: 'opened', session: session(database.toLowerCase()), database: database.toLowerCase() };
+  return { kind: 'refused', error: checked, status: 500, database };
+}
+
+/** The catalog's name when the principal may see it, else the failure. */
+async function visibleCatalog(session: LochSession, name: string): Promise<string | Error> {
+  try {
+    return (await session.catalog.getCatalog(name)).name;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
-  return { kind: 'refused', error: failure instanceof Error ? failure : new Error(String(failure)), status: 500, database };
 }
 
 /** ParameterStatus values every client gets after authentication (psql and pg rely on these). */

@@ -15,6 +15,7 @@
  * libpq users) read the values back.
  */
 import { LochError } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/errors.js';
 import type { SqlValue } from '../../engine/index.js';
 
 export const OID = {
@@ -284,6 +285,16 @@ export function encodeValue(type: PgType, format: 0 | 1, value: SqlValue | undef
 
 /** A LochError carrying the SQLSTATE the wire protocol reports for it. */
 export function pgError(sqlState: string, message: string): LochError {
-  const code = sqlState.startsWith('22') ? 'INVALID_ARGUMENT' : sqlState === '0A000' ? 'UNSUPPORTED_FEATURE' : 'PROTOCOL_VIOLATION';
-  return new LochError(code, message, { context: { sqlState } });
+  return new LochError(errorCodeOf(sqlState), message, { context: { sqlState } });
+}
+
+function errorCodeOf(sqlState: string): ErrorCode {
+  if (sqlState === '57014') return 'CANCELLED';
+  if (sqlState === '0A000') return 'UNSUPPORTED_FEATURE';
+  if (sqlState === '3D000') return 'NOT_FOUND';
+  if (sqlState === '42501') return 'PERMISSION_DENIED';
+  if (sqlState.startsWith('28')) return 'UNAUTHENTICATED';
+  if (sqlState.startsWith('53') || sqlState.startsWith('54')) return 'RESOURCE_EXHAUSTED';
+  if (sqlState.startsWith('08') || sqlState === 'XX000') return 'PROTOCOL_VIOLATION';
+  return 'INVALID_ARGUMENT';
 }

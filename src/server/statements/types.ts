@@ -57,9 +57,9 @@ export interface StatementLimits {
   readonly chunkBytes: number;
   /** Chunks kept in memory per statement, fetched or not (default 2): older ones are released. */
   readonly retainedChunks: number;
-  /** Open statements (running, or holding an unread result) per principal (default 8); more → 429. */
+  /** Open statements (running, or holding an unread result) per principal (default 32); more → 429. */
   readonly openPerPrincipal: number;
-  /** Open statements over all principals (default 64); more → 429. */
+  /** Open statements over all principals (default 128); more → 429. */
   readonly openTotal: number;
   /** Statements remembered (finished ones are evicted oldest first; default 1 000). */
   readonly maxStatements: number;
@@ -75,8 +75,8 @@ export const DEFAULT_STATEMENT_LIMITS: StatementLimits = {
   chunkRows: 10_000,
   chunkBytes: 4 * 1024 * 1024,
   retainedChunks: 2,
-  openPerPrincipal: 8,
-  openTotal: 64,
+  openPerPrincipal: 32,
+  openTotal: 128,
   maxStatements: 1_000,
   resultIdleMs: 15 * 60_000,
   retentionMs: 60 * 60_000,

@@ -79,6 +79,20 @@ export function typeFields(type: DataType, field?: StructField): UcTypeFields {
   };
 }
 
+/**
+ * Type fields of a type given as text (a view column's DuckDB type, a function parameter's type
+ * as written); text no parser knows is reported as USER_DEFINED_TYPE with the text kept.
+ */
+export function typeFieldsOfText(text: string, name: string): UcTypeFields {
+  try {
+    const type = parseTypeText(text);
+    return typeFields(type, { name, type, nullable: true, physicalName: name });
+  } catch {
+    const spelled = text.toLowerCase();
+    return { type_text: spelled, type_json: JSON.stringify({ name, type: spelled, nullable: true, metadata: {} }), type_name: 'USER_DEFINED_TYPE' };
+  }
+}
+
 /** Spark's catalog string of a type. */
 export function typeText(type: DataType): string {
   switch (type.kind) {

@@ -6,10 +6,7 @@
  */
 import type { FunctionInfo } from '../../catalog/catalog-types.js';
 import type { FunctionParameter } from '../../catalog/governance/governance-types.js';
-import type { StructField } from '../../expr/types.js';
-import { parseTypeText } from '../../sql/parse/type-name.js';
-import type { UcTypeFields } from './columns.js';
-import { typeFields } from './columns.js';
+import { typeFieldsOfText } from './columns.js';
 import { commonFields } from './mapping.js';
 import { fullName } from './uc-names.js';
 
@@ -18,7 +15,7 @@ type Json = Record<string, unknown>;
 /** The FunctionInfo JSON of a function. */
 export function functionJson(f: FunctionInfo): Json {
   const d = f.definition;
-  const returned = typeOf(d.returnType, 'result');
+  const returned = typeFieldsOfText(d.returnType, 'result');
   const { properties, ...common } = commonFields(f);
   return {
     name: f.name,
@@ -46,20 +43,10 @@ export function functionJson(f: FunctionInfo): Json {
 function parameterJson(p: FunctionParameter, position: number): Json {
   return {
     name: p.name,
-    ...typeOf(p.type, p.name),
+    ...typeFieldsOfText(p.type, p.name),
     position,
     parameter_mode: 'IN',
     parameter_type: 'PARAM',
     ...(p.comment !== undefined ? { comment: p.comment } : {}),
   };
-}
-
-function typeOf(text: string, name: string): UcTypeFields {
-  try {
-    const type = parseTypeText(text);
-    const field: StructField = { name, type, nullable: true, physicalName: name };
-    return typeFields(type, field);
-  } catch {
-    return { type_text: text, type_json: JSON.stringify({ name, type: text, nullable: true, metadata: {} }), type_name: 'USER_DEFINED_TYPE' };
-  }
 }

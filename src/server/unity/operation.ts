@@ -3,13 +3,15 @@
  * with 200, maps any failure through http/errors.ts to `{error_code, message}` with the status
  * of its code, and records one audit event per request (action = the spec's operationId, e.g.
  * `getTable`; object type and full name when known; status code; never bodies or tokens).
- * The governed catalog records its own decisions besides.
+ * The governed catalog records its own decisions besides. A failure that is not a LochError (a
+ * bug) is rethrown after auditing, for the server's error handler to log and answer 500.
  */
 import type { Context, Handler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AuditEvent } from '../../catalog/governance/governance-types.js';
 import type { ApiDeps, ServerEnv } from '../http/context.js';
 import { httpFailure } from '../http/errors.js';
+import { isLochError } from '../../core/errors.js';
 import { ucErrorBody } from './uc-errors.js';
 
 type AuditObjectType = NonNullable<AuditEvent['objectType']>;
@@ -39,6 +41,8 @@ export function operation(deps: ApiDeps, action: string, handler: OperationHandl
     } catch (error) {
       const failure = httpFailure(error);
       record(deps, c, action, failure.status, objectType, objectName, failure.message);
+      // A failure that is not a LochError is a bug: the server's error handler logs it and answers 500.
+      if (!isLochError(error)) throw error;
       return c.json(ucErrorBody(failure.status, failure.errorCode, failure.message) as object, failure.status as ContentfulStatusCode);
     }
   };

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { ServerEnv } from '../http/context.js';
+import { readJsonObject } from '../http/json-body.js';
 import { invalidParameter } from './uc-errors.js';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
@@ -16,26 +17,13 @@ const MAX_PROPERTY_KEY = 255;
 const MAX_PROPERTY_VALUE = 65_536;
 
 /**
- * The request body as a JSON object. An empty body is `{}` when `optional` (PATCH without
- * changes), else 400; text that is not JSON, or JSON that is not an object, is 400. The size
- * limit is enforced before (body-limit middleware → 413).
+ * The request body as a JSON object (http/json-body.ts: an empty body is `{}`, so required
+ * fields then fail by name; text that is not JSON, or JSON that is not an object, is 400
+ * MALFORMED_REQUEST, as on the other Databricks-style APIs). The size limit is enforced before
+ * (body-limit middleware → 413).
  */
-export async function readBody(c: Context<ServerEnv>, optional = false): Promise<JsonObject> {
-  const text = await c.req.text();
-  if (text.trim() === '') {
-    if (optional) return {};
-    throw invalidParameter('the request needs a JSON object body');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw invalidParameter(`the request body is not valid JSON (${text.length} characters)`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw invalidParameter('the request body must be a JSON object');
-  }
-  return parsed as JsonObject;
+export async function readBody(c: Context<ServerEnv>): Promise<JsonObject> {
+  return readJsonObject(c);
 }
 
 /** A string field that must be present and non-empty. */

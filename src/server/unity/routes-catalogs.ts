@@ -57,7 +57,7 @@ export function catalogRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
     operation(deps, 'updateCatalog', async (c, audit) => {
       const name = catalogPath(pathParam(c, 'name'));
       audit.object('CATALOG', name);
-      const body = await readBody(c, true);
+      const body = await readBody(c);
       const catalog = c.get('caller').catalog;
       const current = await catalog.getCatalog(name);
       const change = objectChange(body, 'catalog', current.properties);

@@ -59,7 +59,7 @@ export function schemaRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
     operation(deps, 'updateSchema', async (c, audit) => {
       const { catalog: catalogName, schema } = schemaPath(pathParam(c, 'full_name'));
       audit.object('SCHEMA', fullName(catalogName, schema));
-      const body = await readBody(c, true);
+      const body = await readBody(c);
       const catalog = c.get('caller').catalog;
       const current = await catalog.getSchema(catalogName, schema);
       const change = objectChange(body, 'schema', current.properties);

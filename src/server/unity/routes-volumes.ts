@@ -73,7 +73,7 @@ export function volumeRoutes(app: Hono<ServerEnv>, deps: ApiDeps): void {
     operation(deps, 'updateVolume', async (c, audit) => {
       const name = objectPath(pathParam(c, 'name'), 'volume');
       audit.object('VOLUME', fullName(name.catalog, name.schema, name.name));
-      const body = await readBody(c, true);
+      const body = await readBody(c);
       const catalog = c.get('caller').catalog;
       const current = await catalog.getVolume(name);
       const change = objectChange(body, 'volume', current.properties, { properties: false });

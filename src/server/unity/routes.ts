@@ -8,7 +8,8 @@
  * the disclosure rule (403 for what the caller may not see, existing or not) and audit apply
  * exactly as in SQL. Bodies over `deps.maxBodyBytes` are 413; errors are
  * `{"error_code", "message"}` with Databricks' codes (http/errors.ts). Unknown paths fall through
- * to the server's 404 ENDPOINT_NOT_FOUND (same body shape).
+ * to the server's 404 ENDPOINT_NOT_FOUND, and bugs to its error handler (500, logged), both in
+ * the same body shape.
  *
  * Endpoints: catalogs, schemas, tables, volumes, functions (CRUD as the spec has them),
  * permissions (GET/PATCH), metastore_summary; temporary credentials, staging tables, models,
@@ -16,10 +17,8 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from '../http/auth.js';
 import { ICEBERG_REST_PREFIX } from '../http/error-shape.js';
-import { httpFailure } from '../http/errors.js';
 import type { ApiDeps, ServerEnv } from '../http/context.js';
 import { catalogRoutes } from './routes-catalogs.js';
 import { functionRoutes } from './routes-functions.js';
@@ -48,11 +47,6 @@ export function unityCatalogApi(deps: ApiDeps): Hono<ServerEnv> {
   functionRoutes(app, deps);
   permissionRoutes(app, deps);
   unsupportedRoutes(app, deps);
-  app.onError((error, c) => {
-    // Operations map their own failures; this catches only middleware failures (a bug or a broken socket).
-    const failure = httpFailure(error);
-    return c.json(ucErrorBody(failure.status, failure.errorCode, failure.message) as object, failure.status as ContentfulStatusCode);
-  });
   return app;
 }
 

@@ -13,11 +13,9 @@
  * TableInfo, i.e. the caller was allowed to see the table.
  */
 import type { TableInfo } from '../../catalog/catalog-types.js';
-import type { StructField } from '../../expr/types.js';
 import type { Loch } from '../../sql/loch.js';
-import { parseTypeText } from '../../sql/parse/type-name.js';
 import type { UcColumn } from './columns.js';
-import { columnsOf, typeFields } from './columns.js';
+import { columnsOf, typeFieldsOfText } from './columns.js';
 import { commonFields } from './mapping.js';
 
 type Json = Record<string, unknown>;
@@ -83,16 +81,5 @@ async function readDetails(loch: Loch, t: TableInfo): Promise<TableDetails> {
 }
 
 function viewColumns(t: TableInfo): UcColumn[] | undefined {
-  if (t.viewColumns === undefined) return undefined;
-  return t.viewColumns.map((c, position) => {
-    let fields;
-    try {
-      const type = parseTypeText(c.type);
-      const field: StructField = { name: c.name, type, nullable: true, physicalName: c.name };
-      fields = typeFields(type, field);
-    } catch {
-      fields = { type_text: c.type.toLowerCase(), type_json: JSON.stringify({ name: c.name, type: c.type.toLowerCase(), nullable: true, metadata: {} }), type_name: 'USER_DEFINED_TYPE' };
-    }
-    return { name: c.name, ...fields, position, nullable: true };
-  });
+  return t.viewColumns?.map((c, position) => ({ name: c.name, ...typeFieldsOfText(c.type, c.name), position, nullable: true }));
 }

@@ -5,7 +5,7 @@ import type { LakeRef, SpanReplacement } from '../parse/index.js';
 import { tableNotFound } from '../resolve-table.js';
 import { SessionState, formatName, resolveName } from '../sql-env.js';
 import { sqlIdent } from '../sql-text.js';
-import { resolveCopyPaths } from './copy-to-volume.js';
+import { copyQuerySpan, resolveCopyPaths } from './copy-to-volume.js';
 import { duckdbHasRelation } from './duckdb-objects.js';
 import { findRelations } from './find-relations.js';
 import type { FunctionRelation, TableRelation } from './find-relations.js';
@@ -41,6 +41,12 @@ export const MAX_VIEW_DEPTH = 16;
 export async function expandQuery(x: ExpandContext, sql: string, state: SessionState): Promise<string> {
   const explain = explainPrefix(sql);
   if (explain > 0) return sql.slice(0, explain) + (await expandQuery(x, sql.slice(explain), state));
+  // COPY (<query>) TO '<file>': the query is bound like any other (catalog tables, governance).
+  const copy = copyQuerySpan(sql);
+  if (copy !== undefined) {
+    const inner = await expandQuery(x, sql.slice(copy.start, copy.end), state);
+    return resolveCopyPaths(x.env, sql.slice(0, copy.start) + inner + sql.slice(copy.end));
+  }
   const withSession = bindSessionFunctions(dialect(sql), state, x.invoker);
   const prepared = prepareText(await expandFunctionCalls(x, withSession, state, expandQuery), x.registry);
   const relations = await findRelations(x.session, prepared.text);

@@ -160,7 +160,12 @@ function schemaFunctionNames(x: ExpandContext, catalog: string, schema: string):
   const key = `${x.env.catalog.actor.name}\u0000${catalog}.${schema}`;
   let found = x.memo.functionNames.get(key);
   if (found === undefined) {
-    found = x.env.catalog.listFunctions(catalog, schema).then(
+    // Asked quietly first: a query calling only built-ins must not leave refusals in the audit log.
+    const catalogApi = x.env.catalog;
+    found = catalogApi
+      .mayAccess('USE SCHEMA', { type: 'SCHEMA', catalog, schema })
+      .then((may) => (may ? catalogApi.listFunctions(catalog, schema) : []))
+      .then(
       (list) => new Set(list.map((f) => f.name)),
       (error: unknown) => {
         if (isLochError(error, 'PERMISSION_DENIED') || isLochError(error, 'NOT_FOUND') || isLochError(error, 'INVALID_ARGUMENT')) return new Set<string>();

@@ -17,7 +17,8 @@ import { RefRegistry } from './prepare-text.js';
  * passes the filter and every masked column reads as its own value. Otherwise PERMISSION_DENIED
  * (admins and owners included: policies bind everyone, as in Databricks; drop the policy to
  * maintain such a table). A commit landing between this check and the write is not re-checked.
- * Other statements, tables without policies and unknown names pass (the write reports those).
+ * Other statements, tables without policies, unknown names and callers without MODIFY pass
+ * (the write itself reports those, before this check could tell anything about hidden rows).
  */
 export async function checkPolicyWrite(env: SqlEnv, session: Session, statement: WriteStatement): Promise<void> {
   const what = guardedWrite(statement);
@@ -29,6 +30,9 @@ export async function checkPolicyWrite(env: SqlEnv, session: Session, statement:
     return;
   }
   if (info === undefined || info.tableType === 'VIEW' || !hasPolicies(info)) return;
+  // Without MODIFY the write is refused on its own (unaudited here): say nothing about hidden rows.
+  const securable = { type: 'TABLE' as const, name: { catalog: info.catalog, schema: info.schema, name: info.name } };
+  if (!(await env.catalog.mayAccess('MODIFY', securable))) return;
   const registry = new RefRegistry();
   try {
     const policies = await policySql(rootContext(env, session, registry), info, expandQuery);

@@ -5,6 +5,7 @@ import { findLakeRefs, isTrivia, tokenize } from '../parse/index.js';
 import type { Token } from '../parse/index.js';
 import type { SqlEnv } from '../sql-env.js';
 import { byteToCharOffsets } from './byte-offsets.js';
+import { copyQuerySpan } from './copy-to-volume.js';
 import { FILE_FUNCTIONS, dialect } from './hooks.js';
 import { RefRegistry, prepareText } from './prepare-text.js';
 
@@ -65,12 +66,28 @@ export async function checkQueryAccess(env: SqlEnv, session: Session, sql: strin
   const pathRef = findLakeRefs(sql)[0];
   if (pathRef !== undefined) throw lockedDown(env, `read ${pathRef.path} by path`, 'tables are read by catalog name; only admins may read them by path', { path: pathRef.path });
   const text = withoutExplain(prepareText(dialect(sql), new RefRegistry()).text);
+  const copied = copyToVolumeQuery(text);
+  if (copied !== undefined) return checkQueryAccess(env, session, copied);
   const tree = await parseTree(env, session, text);
   if (tree === undefined) return;
   const tokens = tokenize(text).filter((t) => !isTrivia(t));
   const byStart = new Map(tokens.map((t) => [t.start, t]));
   const toChar = byteToCharOffsets(text);
   visit(tree, (node) => checkNode(env, node, (location) => byStart.get(toChar(location))));
+}
+
+/**
+ * The query of `COPY (<query>) TO '/Volumes/…' [options]`, the one COPY a confined principal may
+ * run: it writes into a volume (resolveCopyPaths asks for WRITE VOLUME) what the query, checked
+ * like any other, reads. Undefined for every other text.
+ */
+function copyToVolumeQuery(sql: string): string | undefined {
+  const span = copyQuerySpan(sql);
+  if (span === undefined || !isVolumePath(span.target)) return undefined;
+  // Options may only be plain words, numbers and strings: no subqueries hiding behind them.
+  const plain = (t: Token) => t.kind === 'word' || t.kind === 'number' || t.kind === 'string' || ['(', ')', ',', '='].includes(t.text);
+  if (!span.rest.every(plain) || span.rest.some((t) => t.kind === 'word' && /^(select|from|with|query)$/i.test(t.text))) return undefined;
+  return sql.slice(span.start, span.end);
 }
 
 /** DuckDB's parse tree of every statement in `text`; undefined for a syntax error. */

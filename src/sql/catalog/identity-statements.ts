@@ -26,12 +26,15 @@ export async function executeIdentityStatement(env: SqlEnv, s: IdentityStatement
   requireAdmin(env, s.kind);
   switch (s.kind) {
     case 'create_user':
-      return create(identity, s.name, 'user', s.ifNotExists, () => identity.createUser(s.name));
+      await create(identity, s.name, 'user', s.ifNotExists, () => identity.createUser(s.name));
+      return { resultSql: NO_ROWS };
     case 'create_group': {
       await checkMembers(identity, s);
-      const summary = await create(identity, s.name, 'group', s.ifNotExists, () => identity.createGroup(s.name));
-      for (const member of [...s.users, ...s.groups]) await identity.addMember(s.name, member);
-      return summary;
+      // An existing group (IF NOT EXISTS) is left as it is, members included.
+      if (await create(identity, s.name, 'group', s.ifNotExists, () => identity.createGroup(s.name))) {
+        for (const member of [...s.users, ...s.groups]) await identity.addMember(s.name, member);
+      }
+      return { resultSql: NO_ROWS };
     }
     case 'alter_group': {
       await requireKind(identity, s.name, 'group');
@@ -62,11 +65,14 @@ function statementName(kind: string): string {
   return kind.replace('_', ' ').toUpperCase();
 }
 
-async function create(identity: IdentityStore, name: string, kind: 'user' | 'group', ifNotExists: boolean, make: () => Promise<'created' | 'exists'>): Promise<WriteSummary> {
+/** Whether the principal was created; ALREADY_EXISTS unless IF NOT EXISTS found one of the same kind. */
+async function create(identity: IdentityStore, name: string, kind: 'user' | 'group', ifNotExists: boolean, make: () => Promise<'created' | 'exists'>): Promise<boolean> {
   const existing = await identity.getPrincipalInfo(name);
   if (existing !== undefined && (existing.kind !== kind || !ifNotExists)) throw alreadyExists(existing);
-  if (existing === undefined && (await make()) === 'exists' && !ifNotExists) throw alreadyExists({ name, kind });
-  return { resultSql: NO_ROWS };
+  if (existing !== undefined) return false;
+  if ((await make()) === 'created') return true;
+  if (!ifNotExists) throw alreadyExists({ name, kind });
+  return false;
 }
 
 function alreadyExists(p: Pick<PrincipalInfo, 'name' | 'kind'>): LochError {

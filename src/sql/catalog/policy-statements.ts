@@ -1,4 +1,5 @@
 import type { FunctionInfo, ObjectName } from '../../catalog/catalog-types.js';
+import type { ColumnMask, RowFilter } from '../../catalog/governance/governance-types.js';
 import { LochError } from '../../core/errors.js';
 import { functionFullName } from '../bind/function-expansion.js';
 import type { PolicyStatement } from '../parse/policy-statements.js';
@@ -24,27 +25,48 @@ export async function executePolicyStatement(env: SqlEnv, s: PolicyStatement): P
     case 'drop_column_mask':
       await env.catalog.setColumnMask(table, s.column.toLowerCase(), null);
       break;
-    case 'set_row_filter': {
-      const columns = await tableColumns(env, s.table, 'SET ROW FILTER');
-      const fn = await policyFunction(env, s.function, s.columns.length, 'SET ROW FILTER');
-      if (!isBoolean(fn.definition.returnType)) throw invalid(`SET ROW FILTER: function ${functionFullName(fn)} returns ${fn.definition.returnType}; a row filter returns BOOLEAN`);
-      await env.catalog.setRowFilter(table, { function: functionFullName(fn), columns: s.columns.map((c) => findColumn(columns, c, table).name) });
+    case 'set_row_filter':
+      await env.catalog.setRowFilter(table, await planRowFilter(env, table, await tableColumns(env, s.table, 'SET ROW FILTER'), s.function, s.columns));
       break;
-    }
     case 'set_column_mask': {
-      const columns = await tableColumns(env, s.table, 'SET MASK');
-      const masked = findColumn(columns, s.column, table);
-      const usingColumns = s.usingColumns.map((c) => findColumn(columns, c, table).name);
-      const fn = await policyFunction(env, s.function, 1 + usingColumns.length, 'SET MASK');
-      const returns = sparkType(fn.definition.returnType);
-      if (returns !== masked.type) {
-        throw invalid(`SET MASK on ${formatName(table)}.${masked.name}: function ${functionFullName(fn)} returns ${returns} but the column is ${masked.type}; a mask returns the column's type`);
-      }
-      await env.catalog.setColumnMask(table, masked.name.toLowerCase(), { function: functionFullName(fn), usingColumns });
+      const planned = await planColumnMask(env, table, await tableColumns(env, s.table, 'SET MASK'), s.column, s.function, s.usingColumns);
+      await env.catalog.setColumnMask(table, planned.column, planned.mask);
       break;
     }
   }
   return { resultSql: NO_ROWS };
+}
+
+/** A column as policies check it: its name as the table spells it and its Spark catalog type. */
+export interface PolicyColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** The row filter to record for `table` with these columns, once its function is checked. */
+export async function planRowFilter(env: SqlEnv, table: ObjectName, columns: readonly PolicyColumn[], fnParts: readonly string[], filterColumns: readonly string[]): Promise<RowFilter> {
+  const fn = await policyFunction(env, fnParts, filterColumns.length, 'SET ROW FILTER');
+  if (!isBoolean(fn.definition.returnType)) throw invalid(`SET ROW FILTER: function ${functionFullName(fn)} returns ${fn.definition.returnType}; a row filter returns BOOLEAN`);
+  return { function: functionFullName(fn), columns: filterColumns.map((c) => findColumn(columns, c, table).name) };
+}
+
+/** The mask to record for a column of `table` (key: the column's lower-case name), once its function is checked. */
+export async function planColumnMask(
+  env: SqlEnv,
+  table: ObjectName,
+  columns: readonly PolicyColumn[],
+  column: string,
+  fnParts: readonly string[],
+  using: readonly string[],
+): Promise<{ column: string; mask: ColumnMask }> {
+  const masked = findColumn(columns, column, table);
+  const usingColumns = using.map((c) => findColumn(columns, c, table).name);
+  const fn = await policyFunction(env, fnParts, 1 + usingColumns.length, 'SET MASK');
+  const returns = sparkType(fn.definition.returnType);
+  if (returns !== masked.type) {
+    throw invalid(`SET MASK on ${formatName(table)}.${masked.name}: function ${functionFullName(fn)} returns ${returns} but the column is ${masked.type}; a mask returns the column's type`);
+  }
+  return { column: masked.name.toLowerCase(), mask: { function: functionFullName(fn), usingColumns } };
 }
 
 async function tableColumns(env: SqlEnv, parts: readonly string[], what: string): Promise<RelationColumn[]> {
@@ -53,7 +75,7 @@ async function tableColumns(env: SqlEnv, parts: readonly string[], what: string)
   return relationColumns(source);
 }
 
-function findColumn(columns: readonly RelationColumn[], name: string, table: ObjectName): RelationColumn {
+function findColumn(columns: readonly PolicyColumn[], name: string, table: ObjectName): PolicyColumn {
   const found = columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (found === undefined) throw invalid(`table ${formatName(table)} has no column ${name} (UNRESOLVED_COLUMN)`);
   return found;

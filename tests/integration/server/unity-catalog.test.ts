@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../../src/server/server.js';
 import type { RunningServer } from '../../../src/server/server.js';
+import type { AuditEvent } from '../../../src/catalog/governance/governance-types.js';
 import { Loch } from '../../../src/sql/loch.js';
 import { expectValid, loadOpenApi } from '../../support/openapi.js';
 
@@ -308,9 +309,30 @@ describe('permissions and principals', () => {
     await fails('bob', 'GET', '/tables/gov.s.missing', 404, 'RESOURCE_DOES_NOT_EXIST');
   });
 
+  it('audits every request with the operation, object and status', async () => {
+    const events: AuditEvent[] = [];
+    const previous = loch.audit;
+    loch.audit = { record: (e) => events.push(e), flush: async () => {} };
+    try {
+      await fails('bob', 'GET', '/volumes/gov.s.v', 403, 'PERMISSION_DENIED');
+      await ok('admin', 'GET', '/catalogs/gov', 'CatalogInfo');
+    } finally {
+      loch.audit = previous;
+    }
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ principal: 'bob', action: 'getVolume', objectType: 'VOLUME', objectName: 'gov.s.v', allowed: false, statusCode: 403, request: expect.objectContaining({ service: 'unity-catalog' }) }),
+        expect.objectContaining({ principal: loch.catalog.principal, action: 'getCatalog', objectType: 'CATALOG', objectName: 'gov', allowed: true, statusCode: 200 }),
+      ]),
+    );
+    expect(JSON.stringify(events)).not.toContain(tokens.bob);
+  });
+
   it('a creator owns what it creates; EXTERNAL locations and storage roots are for admins only', async () => {
     await grant('schema', 'gov.s', 'alice', 'USE SCHEMA', 'CREATE TABLE', 'CREATE VOLUME', 'CREATE FUNCTION');
-    await grant('catalog', 'gov', 'alice', 'USE CATALOG');
+    await grant('catalog', 'gov', 'alice', 'USE CATALOG', 'CREATE SCHEMA');
+    await fails('alice', 'POST', '/schemas', 403, 'PERMISSION_DENIED', { name: 'rooted', catalog_name: 'gov', storage_root: join(dir, 'alice-root') });
+    expect(await ok('alice', 'POST', '/schemas', 'SchemaInfo', { name: 'plain', catalog_name: 'gov' })).toMatchObject({ owner: 'alice' });
     const t = await ok('alice', 'POST', '/tables', 'TableInfo', { name: 'mine', catalog_name: 'gov', schema_name: 's', table_type: 'MANAGED', columns: [{ name: 'x', type_text: 'int' }] });
     expect(t['owner']).toBe('alice');
     await fails('alice', 'POST', '/tables', 403, 'PERMISSION_DENIED', { name: 'ext', catalog_name: 'gov', schema_name: 's', table_type: 'EXTERNAL', storage_location: join(dir, 'alice-ext'), columns: [{ name: 'x', type_text: 'int' }] });
@@ -417,8 +439,8 @@ describe('hostile requests', () => {
   });
 
   it('refuses malformed, mistyped and oversized bodies', async () => {
-    await fails('admin', 'POST', '/catalogs', 400, 'INVALID_PARAMETER_VALUE', undefined, '{"name": ');
-    await fails('admin', 'POST', '/catalogs', 400, 'INVALID_PARAMETER_VALUE', undefined, '["x"]');
+    await fails('admin', 'POST', '/catalogs', 400, 'MALFORMED_REQUEST', undefined, '{"name": ');
+    await fails('admin', 'POST', '/catalogs', 400, 'MALFORMED_REQUEST', undefined, '["x"]');
     await fails('admin', 'POST', '/catalogs', 400, 'INVALID_PARAMETER_VALUE', undefined, '');
     await fails('admin', 'POST', '/catalogs', 400, 'INVALID_PARAMETER_VALUE', { name: 42 });
     await fails('admin', 'POST', '/catalogs', 400, 'INVALID_PARAMETER_VALUE', { name: 'typed', properties: { a: 1 } });
