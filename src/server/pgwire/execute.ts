@@ -95,8 +95,9 @@ async function startLoch(conn: PgConnection, statement: PreparedStatement, comma
   if (session === undefined) throw pgError('08P01', 'pgwire: not authenticated');
   const values = orderedValues(statement.translated, params);
   const result = await session.sql(statement.translated.sql, values.length === 0 ? {} : { params: values });
+  // Anything but a query may have changed data or the catalog: ROLLBACK must say it undid nothing.
+  if (conn.inBlock && (command.result !== 'rows' || command.verb !== 'SELECT')) conn.blockWrites += 1;
   if (command.result === 'rows') return { kind: 'rows', cursor: await opened(conn, result), tag: 'SELECT' };
-  if (conn.inBlock) conn.blockWrites += 1;
   const { count, hasCount } = await summaryCount(result);
   if (command.result === 'command' && !hasCount) return { kind: 'done', tag: command.tag };
   return { kind: 'done', tag: completionTag(command.result === 'command' ? { result: 'count', tag: 'SELECT' } : command, count) };

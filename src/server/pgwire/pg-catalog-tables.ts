@@ -36,7 +36,12 @@ export interface CatalogView {
   readonly tables: readonly TableInfo[];
   /** Loaded only for queries that read columns. */
   readonly columns: readonly ColumnFact[];
+  /** Table comments as information_schema.tables has them (a Delta table's live in its log); with columns. */
+  readonly tableComments: ReadonlyMap<string, string>;
 }
+
+/** The key of `tableComments`. */
+export const tableKey = (schema: string, name: string): string => `${schema}.${name}`;
 
 type Cell = string | number | boolean | null;
 type RowOf = Readonly<Record<string, Cell>>;
@@ -139,7 +144,10 @@ export const SHIM_TABLES: Readonly<Record<string, ShimTable>> = {
     needsColumns: true,
     columns: 'objoid BIGINT, classoid BIGINT, objsubid INTEGER, description VARCHAR',
     rows: (view) => [
-      ...view.tables.filter((t) => t.comment !== undefined).map((t) => ({ objoid: tableOid(t), classoid: PG_CLASS_OID, objsubid: 0, description: t.comment ?? null })),
+      ...view.tables.flatMap((t) => {
+        const comment = view.tableComments.get(tableKey(t.schema, t.name)) ?? t.comment;
+        return comment === undefined ? [] : [{ objoid: tableOid(t), classoid: PG_CLASS_OID, objsubid: 0, description: comment }];
+      }),
       ...view.schemas.filter((s) => s.comment !== undefined).map((s) => ({ objoid: schemaOid(s), classoid: 2615, objsubid: 0, description: s.comment ?? null })),
       ...view.columns.flatMap((c) => {
         const table = tableByName(view, c.schema, c.table);

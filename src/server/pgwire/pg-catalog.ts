@@ -23,7 +23,7 @@ import { sqlString } from '../../sql/sql-text.js';
 import type { RowSource } from './cursor.js';
 import type { ParamValue } from './params.js';
 import { pgError } from './types.js';
-import { namespaceOid, SHIM_ALIASES, SHIM_TABLES, tableSql } from './pg-catalog-tables.js';
+import { namespaceOid, SHIM_ALIASES, SHIM_TABLES, tableKey, tableSql } from './pg-catalog-tables.js';
 import type { CatalogView, ColumnFact } from './pg-catalog-tables.js';
 
 /** What the emulation needs of one connection. */
@@ -194,7 +194,18 @@ async function loadView(ctx: CatalogQueryContext, tables: ReadonlySet<string>, m
     schemas,
     tables: lists.flat(),
     columns: needsColumns ? await loadColumns(ctx) : [],
+    tableComments: tables.has('pg_description') ? await loadTableComments(ctx) : new Map(),
   };
+}
+
+async function loadTableComments(ctx: CatalogQueryContext): Promise<Map<string, string>> {
+  const sql = `SELECT table_schema, table_name, comment FROM ${quotedCatalog(ctx)}.information_schema.tables WHERE comment IS NOT NULL`;
+  const rows = await (await ctx.loch.sql(sql)).all();
+  return new Map(rows.map(([schema, table, comment]) => [tableKey(String(schema), String(table)), String(comment)]));
+}
+
+function quotedCatalog(ctx: CatalogQueryContext): string {
+  return `\`${ctx.database.replace(/`/g, '``')}\``;
 }
 
 async function currentSchema(loch: LochSession): Promise<string> {
@@ -205,7 +216,7 @@ async function currentSchema(loch: LochSession): Promise<string> {
 /** Columns of every table and view the principal may see, from Loch's information_schema. */
 async function loadColumns(ctx: CatalogQueryContext): Promise<ColumnFact[]> {
   const sql = `SELECT table_schema, table_name, column_name, ordinal_position, full_data_type, is_nullable, column_default, comment
-    FROM \`${ctx.database.replace(/`/g, '``')}\`.information_schema.columns`;
+    FROM ${quotedCatalog(ctx)}.information_schema.columns`;
   const rows = await (await ctx.loch.sql(sql)).all();
   return rows.map(([schema, table, name, position, type, nullable, defaultSql, comment]) => ({
     schema: String(schema),

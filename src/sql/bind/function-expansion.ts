@@ -161,17 +161,17 @@ function schemaFunctionNames(x: ExpandContext, catalog: string, schema: string):
   let found = x.memo.functionNames.get(key);
   if (found === undefined) {
     // Asked quietly first: a query calling only built-ins must not leave refusals in the audit log.
-    const catalogApi = x.env.catalog;
-    found = catalogApi
-      .mayAccess('USE SCHEMA', { type: 'SCHEMA', catalog, schema })
-      .then((may) => (may ? catalogApi.listFunctions(catalog, schema) : []))
-      .then(
-      (list) => new Set(list.map((f) => f.name)),
-      (error: unknown) => {
-        if (isLochError(error, 'PERMISSION_DENIED') || isLochError(error, 'NOT_FOUND') || isLochError(error, 'INVALID_ARGUMENT')) return new Set<string>();
+    const governed = x.env.catalog;
+    const names = async (): Promise<ReadonlySet<string>> => {
+      if (!(await governed.mayAccess('USE SCHEMA', { type: 'SCHEMA', catalog, schema }))) return new Set();
+      try {
+        return new Set((await governed.listFunctions(catalog, schema)).map((f) => f.name));
+      } catch (error) {
+        if (isLochError(error, 'PERMISSION_DENIED') || isLochError(error, 'NOT_FOUND') || isLochError(error, 'INVALID_ARGUMENT')) return new Set();
         throw error;
-      },
-    );
+      }
+    };
+    found = names();
     x.memo.functionNames.set(key, found);
   }
   return found;

@@ -52,6 +52,16 @@ export interface GovernanceLogStats {
  * events and counts them, and the next flush reports the count as a warning and as an audit row
  * (action `auditEventsDropped`). The log writes through the table layer, not SQL, so its own
  * writes are neither audited nor lineage.
+ *
+ * Lineage (Databricks semantics): CTAS, INSERT [OVERWRITE], MERGE (source → target), CREATE VIEW
+ * and ALTER VIEW … AS (tables read → view), COPY INTO (path → table) and reads (target NULL);
+ * a write reading nothing (VALUES) has source NULL. Statements are analysed when flushed, against
+ * the catalog as it is then (a table dropped meanwhile keeps its name, its columns unknown).
+ * Column lineage per written column: see query-lineage.ts for what is followed.
+ *
+ * Governance: catalog `system` is created by, and owned by, the admin; others see nothing of it
+ * until granted (`GRANT USE CATALOG ON CATALOG system …; GRANT USE SCHEMA, SELECT ON SCHEMA
+ * system.access …`). Nobody writes it through SQL (system-guard.ts).
  */
 export class GovernanceLog implements AuditSink, LineageSink {
   private audits: AuditEvent[] = [];

@@ -48,7 +48,7 @@ beforeAll(async () => {
   await loch.identity.createUser('alice');
   adminToken = (await loch.identity.createToken(loch.catalog.principal)).token;
   aliceToken = (await loch.identity.createToken('alice')).token;
-  await (await loch.sql('CREATE TABLE t (id BIGINT NOT NULL, name STRING, price DECIMAL(10,2), tags ARRAY<STRING>)')).all();
+  await (await loch.sql(`CREATE TABLE t (id BIGINT NOT NULL, name STRING COMMENT 'who', price DECIMAL(10,2), tags ARRAY<STRING>) COMMENT 'things'`)).all();
   await (await loch.sql(`INSERT INTO t VALUES (1, 'a', 9.99, array('x'))`)).all();
   await (await loch.sql('CREATE TABLE secret (x INT)')).all();
   await (await loch.sql('CREATE SCHEMA sales')).all();
@@ -77,6 +77,14 @@ describe('pgwire with psql', () => {
     expect(run.stdout).toMatch(/id\s*\|\s*bigint\s*\|\s*\|\s*not null/);
     expect(run.stdout).toMatch(/price\s*\|\s*numeric\(10,2\)/);
     expect(run.stdout).toMatch(/tags\s*\|\s*text\[\]/);
+  });
+
+  it('shows comments in \\dt+ and \\d+', async () => {
+    if (!available) return;
+    const run = await psql(adminToken, ['-c', '\\dt+', '-c', '\\d+ t']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\|\s*t\s*\|\s*table\s*\|.*\|\s*things\s*\n/);
+    expect(run.stdout).toMatch(/name\s*\|\s*text\s*\|.*\|\s*who\s*\n/);
   });
 
   it('lists schemas and databases (\\dn, \\l)', async () => {
