@@ -2,6 +2,7 @@
 export { Loch } from './sql/loch.js';
 export type { LochOptions, LochSession, SqlOptions } from './sql/loch.js';
 export type { SqlValue, QueryParams } from './sql/params.js';
+export { UntypedParam, untyped } from './sql/params.js';
 export type { Catalog, CatalogInfo, SchemaInfo, TableInfo, TableType, VolumeInfo, VolumeType, ObjectName, ObjectChange } from './catalog/catalog-types.js';
 export type { StatementResult } from './sql/result.js';
 export type { ScanSummary } from './sql/bind-lake-refs.js';

@@ -105,6 +105,20 @@ export class CatalogAccess {
     });
   }
 
+  /** Records a refusal decided outside the catalog (the SQL front end's lockdown, a guard). */
+  recordRefusal(action: string, message: string, objectName?: string): void {
+    this.audit.record({
+      time: this.clock.now(),
+      request: this.request,
+      principal: this.actor.name,
+      action,
+      ...(objectName === undefined ? {} : { objectName }),
+      allowed: false,
+      statusCode: 403,
+      errorMessage: message,
+    });
+  }
+
   /** The PERMISSION_DENIED error of a denial, recorded in the audit sink as a refused `action`. */
   refuse(action: string, denial: Denial): LochError {
     this.record(action, denial, denial.on.type, denial.on.name);
@@ -184,9 +198,10 @@ export class CatalogAccess {
   }
 }
 
-/** PERMISSION_DENIED naming the principal, the missing privilege and the securable, nothing else. */
+/** PERMISSION_DENIED naming the principal, the missing privilege and the securable, nothing else; always recorded before it is thrown. */
 export function deniedError(denial: Denial): LochError {
   return new LochError('PERMISSION_DENIED', describeDenial(denial), {
-    context: { privilege: denial.deny, securableType: denial.on.type, ...(denial.on.name === '' ? {} : { securable: denial.on.name }) },
+    // `audited`: the refusal is in the audit sink already (callers record only unaudited ones).
+    context: { privilege: denial.deny, securableType: denial.on.type, ...(denial.on.name === '' ? {} : { securable: denial.on.name }), audited: true },
   });
 }

@@ -1,3 +1,4 @@
+import type { LochError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { IdSource } from '../core/ids.js';
 import { systemRandom } from '../core/random.js';
@@ -149,6 +150,12 @@ export class LakehouseCatalog extends GovernedCatalog implements Catalog {
     const decision = this.parts.access.decide(privilege, located.nodes);
     this.parts.access.record(privilege, decision, located.type, located.fullName);
     if (decision !== 'allow') throw deniedError(decision);
+  }
+
+  recordRefusal(action: string, error: LochError): void {
+    if (error.code !== 'PERMISSION_DENIED' || error.context['audited'] === true) return;
+    const object = error.context['path'] ?? error.context['name'] ?? error.context['securable'];
+    this.parts.access.recordRefusal(action, error.message, typeof object === 'string' ? object : undefined);
   }
 
   async mayAccess(privilege: Privilege, securable: SecurableRef): Promise<boolean> {

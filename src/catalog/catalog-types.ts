@@ -17,6 +17,7 @@
  *   (SCHEMA_NOT_EMPTY), DROP VIEW on a table and DROP TABLE on a view (WRONG_COMMAND_FOR_OBJECT_TYPE),
  *   dropping `main` is allowed (Databricks allows it) but dropping the current schema is not refused.
  */
+import type { LochError } from '../core/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { ColumnMask, EffectiveGrant, FunctionDefinition, GrantChange, GrantEntry, Principal, Privilege, RowFilter, SecurableRef } from './governance/governance-types.js';
 
@@ -203,6 +204,12 @@ export interface Catalog {
 
   /** PERMISSION_DENIED unless the actor holds `privilege` on the securable (with the USE path). Audited. */
   authorize(privilege: Privilege, securable: SecurableRef): Promise<void>;
+  /**
+   * Records in the audit sink a PERMISSION_DENIED refusal decided outside the catalog (the SQL
+   * front end's lockdown and guards) as a refused `action`; errors the catalog raised itself
+   * are audited already (context `audited`) and ignored, as is any other error.
+   */
+  recordRefusal(action: string, error: LochError): void;
   /** The same decision as a value, not audited (for listings and visibility). */
   mayAccess(privilege: Privilege, securable: SecurableRef): Promise<boolean>;
   /** Direct grants on the securable (the actor must see it). */

@@ -55,7 +55,7 @@ export interface RunningServer {
 
 const DEFAULT_BODY_BYTES = 16 * 1024 * 1024;
 const HEADERS_TIMEOUT_MS = 20_000;
-const REQUEST_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 30 * 60_000; // whole request incl. body: large volume uploads stream for minutes
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';

@@ -1,3 +1,4 @@
+import { isLochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
 import { DeltaTable } from '../table/delta-table.js';
 import { bindQuery } from './bind-query.js';
@@ -45,7 +46,17 @@ export class SqlExecutor {
 
   /** Runs every statement of `text` in order, yielding each result; read one before the next. */
   async *executeAll(text: string, options: ExecuteOptions = {}): AsyncGenerator<StatementResult> {
-    for (const statement of splitStatements(text)) yield await this.execute(statement.text, options);
+    for (const statement of splitStatements(text)) yield await this.audited(statement.text, options);
+  }
+
+  /** Runs one statement; a refusal the catalog did not decide (lockdown, guards) is audited here. */
+  private async audited(sql: string, options: ExecuteOptions): Promise<StatementResult> {
+    try {
+      return await this.execute(sql, options);
+    } catch (error) {
+      if (isLochError(error, 'PERMISSION_DENIED')) this.env.catalog.recordRefusal('executeStatement', error);
+      throw error;
+    }
   }
 
   /** Runs one statement. */

@@ -16,6 +16,7 @@ import type { DeleteStatement, MergeStatement, TableRef, UpdateStatement } from 
 import { pushdownPredicates } from './pushdown/index.js';
 import { icebergTargetOf } from './iceberg-catalog-target.js';
 import type { SqlEnv } from './sql-env.js';
+import { castUntypedAssignments, castUntypedClause, mergeMentionsUntyped } from './untyped-values.js';
 import { countsRow, nameAlias } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
 
@@ -46,7 +47,8 @@ export async function executeIcebergDml(env: SqlEnv, session: Session, s: Delete
       return { resultSql: countsRow({ num_affected_rows: outcome.rows }) };
     }
     const assignments = [];
-    for (const a of s.assignments) assignments.push({ path: a.path, valueSql: await bind(a.valueSql) });
+    // Iceberg writes updated rows through store assignment: untyped parameters take their columns' types first.
+    for (const a of castUntypedAssignments(s.assignments, tx.lochSchema)) assignments.push({ path: a.path, valueSql: await bind(a.valueSql) });
     const outcome = await icebergUpdate(dml, session, { ...options, assignments });
     return { resultSql: countsRow({ num_affected_rows: outcome.rows }) };
   } finally {
@@ -68,7 +70,8 @@ export async function executeIcebergMerge(env: SqlEnv, session: Session, s: Merg
     const source = await fragments.query(`SELECT * FROM ${s.sourceSql}`);
     const onSql = await bind(s.onSql);
     const clauses: MergeClause[] = [];
-    for (const c of s.clauses) clauses.push(await bindClause(c, bind));
+    const untyped = mergeMentionsUntyped(s);
+    for (const c of s.clauses) clauses.push(await bindClause(untyped ? castUntypedClause(c, tx.lochSchema) : c, bind));
     const targetFilter = await pruning(session, target.table.name, tx.lochSchema, s.onSql, aliases.target);
     const keys = await equiJoinKeys(session, s.onSql, aliases.target, aliases.source);
     const r = await icebergMerge(dml, session, {

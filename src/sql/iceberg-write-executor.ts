@@ -2,6 +2,7 @@ import { LochError } from '../core/errors.js';
 import type { Session } from '../engine/index.js';
 import type { StructType } from '../expr/types.js';
 import type { IcebergCreateMode, PartitionTerm } from '../table/iceberg/write/contracts.js';
+import { beginIcebergTransaction } from '../table/iceberg/write/transaction.js';
 import type { IcebergTarget } from '../table/iceberg/write/transaction.js';
 import { alterIceberg, type IcebergAlteration } from '../table/iceberg/write/evolution.js';
 import type { AlterStatement } from './alter-executor.js';
@@ -16,6 +17,8 @@ import type { BoundQuery } from './bind-query.js';
 import type { ColumnDef, CreateTableStatement, WriteStatement } from './parse/write-statements.js';
 import type { SqlEnv } from './sql-env.js';
 import { NO_ROWS, insertedRows, toField } from './write-target.js';
+import { mentionsUntypedParam } from './params.js';
+import { castUntypedValues, insertTargets } from './untyped-values.js';
 import type { WriteSummary } from './write-target.js';
 
 /**
@@ -70,7 +73,9 @@ export async function executeIcebergInsert(env: SqlEnv, session: Session, s: Ins
   if (partitions.some((p) => p.valueSql !== undefined)) {
     throw new LochError('NOT_IMPLEMENTED', `sql: INSERT OVERWRITE ${name} PARTITION (col = value) is not supported on Iceberg tables; use PARTITION (col) (dynamic overwrite) with the value in the query`);
   }
-  const bound = await bindQuery(env, session, s.querySql);
+  // Untyped parameters in VALUES take their columns' types: read the schema only when there are some.
+  const querySql = mentionsUntypedParam(s.querySql) ? castUntypedValues(s.querySql, insertTargets(s, (await beginIcebergTransaction(target)).lochSchema)) : s.querySql;
+  const bound = await bindQuery(env, session, querySql);
   try {
     const options = { byName: s.byName, ...(s.columns !== undefined ? { columns: s.columns } : {}) };
     const result =

@@ -8,6 +8,7 @@ import { executeIcebergMerge, icebergDmlTarget } from './iceberg-dml-executor.js
 import { resolveTableLocation } from './resolve-table.js';
 import { equiJoinKeys, pruningOf } from './merge-keys.js';
 import type { MergeStatement } from './parse/write-statements.js';
+import { castUntypedClause, mergeMentionsUntyped } from './untyped-values.js';
 import { countsRow, nameAlias } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
 
@@ -30,7 +31,9 @@ export async function executeMerge(env: SqlEnv, session: Session, s: MergeStatem
     const sourceSql = source.sql;
     const onSql = await bind(s.onSql);
     const clauses: MergeClause[] = [];
-    for (const c of s.clauses) clauses.push(await bindClause(c, bind));
+    // Untyped parameters in SET and INSERT values take their columns' types: read the schema only when there are some.
+    const schema = mergeMentionsUntyped(s) ? (await DeltaTable.open(env.ctx, path).snapshot()).schema : undefined;
+    for (const c of s.clauses) clauses.push(await bindClause(schema === undefined ? c : castUntypedClause(c, schema), bind));
     const pruning = await pruningOf(env.ctx, session, path, s.onSql, targetAlias);
     const keys = await equiJoinKeys(session, s.onSql, targetAlias, sourceAlias);
     const outcome = await DeltaTable.open(env.ctx, path).merge(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findParamMarkers, typedParam } from './params.js';
+import { findParamMarkers, isUntypedParam, mentionsUntypedParam, typedParam, untyped, UntypedParam } from './params.js';
 
 const markers = (sql: string) => findParamMarkers(sql).map((m) => m.name ?? '?');
 
@@ -42,5 +42,16 @@ describe('typedParam', () => {
     expect(typedParam(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6)))).toEqual({ sql: 'CAST($1 AS TIMESTAMP)', param: '2024-01-02T03:04:05.006' });
     expect(() => typedParam(new Date(NaN))).toThrow(/not a valid date/);
     expect(() => typedParam({} as never)).toThrow(/cannot be bound/);
+  });
+});
+
+describe('untyped parameters', () => {
+  it('bind as text and are recognised in bound SQL', () => {
+    expect(untyped('42')).toEqual(new UntypedParam('42'));
+    expect(typedParam(untyped('42'))).toEqual({ sql: 'CAST($1 AS VARCHAR)', param: '42' });
+    expect(isUntypedParam(" getvariable('__loch_untyped_12') ")).toBe(true);
+    expect(isUntypedParam("getvariable('__loch_param_1')")).toBe(false);
+    expect(isUntypedParam("getvariable('__loch_untyped_1') + 1")).toBe(false);
+    expect(mentionsUntypedParam("1 + getvariable('__loch_untyped_1')")).toBe(true);
   });
 });

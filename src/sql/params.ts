@@ -3,8 +3,24 @@ import type { Session, SqlParam } from '../engine/index.js';
 import { isTrivia, replaceSpans, tokenize } from './parse/index.js';
 import type { SpanReplacement, Token } from './parse/index.js';
 
+/**
+ * A parameter value given as text whose type is left to its context, as PostgreSQL's `unknown`
+ * (the pg wire protocol sends untyped text parameters). Written on its own as a value of a table
+ * column (INSERT … VALUES, UPDATE/MERGE SET, MERGE INSERT VALUES) it is converted to that
+ * column's type, failing with an error that names the column when the text does not convert;
+ * anywhere else it is a string (VARCHAR), which DuckDB compares with other types by casting.
+ */
+export class UntypedParam {
+  constructor(readonly text: string) {}
+}
+
+/** An untyped parameter value (see UntypedParam): `loch.sql('INSERT INTO t VALUES (?)', { params: [untyped('42')] })`. */
+export function untyped(text: string): UntypedParam {
+  return new UntypedParam(text);
+}
+
 /** A value bound to a query parameter (`:name` or `?`); never spliced into SQL text. */
-export type SqlValue = null | boolean | number | bigint | string | Date | Uint8Array;
+export type SqlValue = null | boolean | number | bigint | string | Date | Uint8Array | UntypedParam;
 
 /** Named (`:name`) values by name, or positional (`?`) values in order. */
 export type QueryParams = Readonly<Record<string, SqlValue>> | readonly SqlValue[];
@@ -67,6 +83,19 @@ function followsExpression(token: Token | undefined): boolean {
 
 /** Variable names Loch sets on a statement's session; users cannot collide by accident. */
 const VARIABLE_PREFIX = '__loch_param_';
+/** The variables of untyped parameters: their own prefix, so the write path can find them in bound text. */
+const UNTYPED_PREFIX = '__loch_untyped_';
+const UNTYPED_MARKER = new RegExp(`^\\s*getvariable\\('${UNTYPED_PREFIX}\\d+'\\)\\s*$`);
+
+/** Whether bound SQL text may contain an untyped parameter (a cheap test before looking closer). */
+export function mentionsUntypedParam(sql: string): boolean {
+  return sql.includes(`'${UNTYPED_PREFIX}`);
+}
+
+/** Whether a bound SQL fragment is exactly one untyped parameter (bindParams' replacement of its marker). */
+export function isUntypedParam(sql: string): boolean {
+  return UNTYPED_MARKER.test(sql);
+}
 
 /**
  * Binds the parameter markers of one statement: each becomes `getvariable('__loch_param_<k>')`
@@ -76,7 +105,10 @@ const VARIABLE_PREFIX = '__loch_param_';
  * INSERT read the same values; DuckDB folds them to constants when binding.
  *
  * Types: integer numbers BIGINT, other numbers DOUBLE, bigint BIGINT (HUGEINT beyond), strings
- * VARCHAR, booleans BOOLEAN, Date TIMESTAMP (UTC), Uint8Array BLOB, null untyped NULL.
+ * VARCHAR, booleans BOOLEAN, Date TIMESTAMP (UTC), Uint8Array BLOB, null untyped NULL. An
+ * UntypedParam is a VARCHAR read through a `__loch_untyped_<k>` variable, which isUntypedParam
+ * recognises, so that the write executors can convert it to its target column's type; so is a
+ * null (a NULL has no type of its own: written to a column it becomes that column's NULL).
  * INVALID_ARGUMENT when named and unnamed markers are mixed, when the kind of `params` does not
  * match the markers, or a marker has no value "(UNBOUND_SQL_PARAMETER)". Extra values are ignored.
  */
@@ -92,7 +124,8 @@ export async function bindParams(session: Session, sql: string, params: QueryPar
     const key = marker.name?.toLowerCase() ?? String(i);
     let entry = variables.get(key);
     if (entry === undefined) {
-      entry = { variable: `${VARIABLE_PREFIX}${variables.size + 1}`, value: valueOf(params, marker, i) };
+      const value = valueOf(params, marker, i);
+      entry = { variable: `${isUntyped(value) ? UNTYPED_PREFIX : VARIABLE_PREFIX}${variables.size + 1}`, value };
       variables.set(key, entry);
     }
     return { start: marker.start, end: marker.end, text: `getvariable('${entry.variable}')` };
@@ -119,6 +152,11 @@ function valueOf(params: QueryParams | undefined, marker: ParamMarker, index: nu
   return found[1];
 }
 
+/** Values whose type their context decides: UntypedParam, and null. */
+function isUntyped(value: SqlValue | undefined): boolean {
+  return value === null || value === undefined || value instanceof UntypedParam;
+}
+
 function isPositional(params: QueryParams): params is readonly SqlValue[] {
   return Array.isArray(params);
 }
@@ -141,5 +179,6 @@ export function typedParam(value: SqlValue): { sql: string; param?: SqlParam } {
     return { sql: 'CAST($1 AS TIMESTAMP)', param: value.toISOString().replace('Z', '') };
   }
   if (value instanceof Uint8Array) return { sql: 'CAST($1 AS BLOB)', param: value };
-  throw new LochError('INVALID_ARGUMENT', `sql: a parameter value of type ${typeof value} cannot be bound (use null, boolean, number, bigint, string, Date or Uint8Array)`);
+  if (value instanceof UntypedParam) return { sql: 'CAST($1 AS VARCHAR)', param: value.text };
+  throw new LochError('INVALID_ARGUMENT', `sql: a parameter value of type ${typeof value} cannot be bound (use null, boolean, number, bigint, string, Date, Uint8Array or untyped(text))`);
 }

@@ -17,6 +17,7 @@ import { resolveTableLocation } from './resolve-table.js';
 import type { SqlEnv } from './sql-env.js';
 import { authorizeWrite } from './write-authorization.js';
 import { sqlBigint } from './sql-text.js';
+import { castUntypedValues, insertTargets } from './untyped-values.js';
 import { insertedRows, toField } from './write-target.js';
 import type { WriteSummary } from './write-target.js';
 
@@ -75,7 +76,7 @@ async function insert(env: SqlEnv, session: Session, s: InsertStatement): Promis
     ...(await partitionOptions(s)),
     ...(s.replaceWhereSql !== undefined ? { replaceWhere: { sql: s.replaceWhereSql, ...(await conditionExpr(env.ctx, session, path, s.replaceWhereSql)) } } : {}),
   };
-  const { tx, bound } = await beginReadingSource(env, table, session, s.querySql);
+  const { tx, bound } = await beginReadingSource(env, table, session, s);
   try {
     await tx.write({ sql: bound.sql }, { ...options, sourceReadsTable: bound.scans.some((scan) => scan.table === path) });
     const outcome = await tx.commit();
@@ -91,12 +92,13 @@ const SOURCE_BIND_ATTEMPTS = 5;
 /**
  * Opens the write transaction and binds the query, so that a query reading the target table
  * (`INSERT INTO t SELECT … FROM t`) reads exactly the version the transaction starts from;
- * the conflict check then covers what the query read.
+ * the conflict check then covers what the query read. Untyped parameters in the query's VALUES
+ * take the types of the columns they fill in the schema the transaction writes.
  */
-async function beginReadingSource(env: SqlEnv, table: DeltaTable, session: Session, querySql: string): Promise<{ tx: TableTransaction; bound: BoundQuery }> {
+async function beginReadingSource(env: SqlEnv, table: DeltaTable, session: Session, s: InsertStatement): Promise<{ tx: TableTransaction; bound: BoundQuery }> {
   for (let attempt = 1; ; attempt++) {
     const tx = await table.begin(session);
-    const bound = await bindQuery(env, session, querySql);
+    const bound = await bindQuery(env, session, castUntypedValues(s.querySql, insertTargets(s, tx.schema)));
     const read = bound.scans.find((scan) => scan.table === table.name);
     if (read === undefined || read.version === tx.readVersion || attempt >= SOURCE_BIND_ATTEMPTS) return { tx, bound };
     bound.release();

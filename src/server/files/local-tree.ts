@@ -86,7 +86,7 @@ export class LocalTree implements VolumeTree {
   }
 
   async removeFile(key: string): Promise<void> {
-    await this.store.delete(key);
+    await unlink(this.pathOf(key)).catch((error: unknown) => this.absentOr(error, 'delete', key));
   }
 
   async openFile(key: string): Promise<OpenedFile | undefined> {
@@ -146,10 +146,21 @@ export class LocalTree implements VolumeTree {
     }
   }
 
-  /** The host path of a key (validated by the store: no '..', no temp names); the root for ''. */
+  /**
+   * The host path of a key, validated by the store (no '..', no temp names); the root for ''.
+   * The store's refusal names the host directory, which clients must not learn: it is restated.
+   */
   private pathOf(key: string): string {
     if (key === '') return this.root;
-    const path = this.store.localPath?.(key);
+    let path: string | undefined;
+    try {
+      path = this.store.localPath?.(key);
+    } catch (error) {
+      throw new LochError('PATH_ESCAPE', `files: the path ${this.volumePath}/${key} is not allowed in a volume (names starting with ${LOCAL_TEMP_PREFIX} are reserved)`, {
+        cause: error,
+        context: { volume: this.volumePath, key },
+      });
+    }
     if (path === undefined) throw new LochError('INTERNAL', `files: volume ${this.volumePath} has no local path for ${key}`);
     return path;
   }

@@ -28,7 +28,7 @@ export function fileRoutes(app: Hono<ServerEnv>, ctx: FilesContext): void {
 
 async function upload(c: Context<ServerEnv>, audit: FilesAudit, ctx: FilesContext): Promise<Response> {
   const maxBytes = ctx.limits.maxUploadBytes;
-  const body = new UploadBody(c.req.raw.body, maxBytes);
+  const body = new UploadBody(c.req.raw.body, maxBytes, c.req.raw.signal);
   try {
     const overwrite = overwriteOf(c.req.query('overwrite'));
     const { file, tree, trailingSlash } = await resolveTarget(c, 'files', 'write', audit, ctx.tree);

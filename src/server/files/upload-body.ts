@@ -14,6 +14,8 @@ export class UploadBody {
   constructor(
     stream: ReadableStream<Uint8Array> | null,
     private readonly maxBytes: number,
+    /** The request's signal: aborted when the client's connection closed before the response. */
+    private readonly signal?: AbortSignal,
   ) {
     this.reader = stream?.getReader();
     this.state = stream === null ? 'ended' : 'open';
@@ -66,9 +68,15 @@ export class UploadBody {
       result = await this.reader.read();
     } catch (error) {
       this.state = 'broken';
-      throw new LochError('CANCELLED', `files: upload to ${path} was interrupted after ${this.received} bytes: the client closed the connection`, { cause: error });
+      throw interrupted(path, this.received, error);
     }
     if (result.done) {
+      // The HTTP server may hand over what arrived before a disconnect as if it were the whole
+      // body (a chunked upload has no length to check it against): a closed connection is no end.
+      if (this.signal?.aborted === true) {
+        this.state = 'broken';
+        throw interrupted(path, this.received);
+      }
       this.state = 'ended';
       return undefined;
     }
@@ -79,4 +87,8 @@ export class UploadBody {
 /** 413: an upload larger than the limit. */
 export function tooLarge(path: string, maxBytes: number): LochError {
   return new LochError('RESOURCE_EXHAUSTED', `files: upload to ${path} is larger than the limit of ${maxBytes} bytes`, { context: { path, maxBytes } });
+}
+
+function interrupted(path: string, received: number, cause?: unknown): LochError {
+  return new LochError('CANCELLED', `files: upload to ${path} was interrupted after ${received} bytes: the client closed the connection`, cause === undefined ? {} : { cause });
 }

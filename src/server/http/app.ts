@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
+import { filesApi } from '../files/routes.js';
 import { icebergRestApi } from '../iceberg-rest/routes.js';
 import { statementApi } from '../statements/routes.js';
 import type { StatementRegistry } from '../statements/registry.js';
@@ -10,6 +11,8 @@ import { ICEBERG_REST_PREFIX, errorResponse, failureResponse } from './error-sha
 import { requestLog } from './request-log.js';
 import type { RequestLogger } from './request-log.js';
 import { tokenApi } from './token-routes.js';
+
+const FILES_PREFIX = '/api/2.0/fs/files/';
 
 export interface AppParts {
   readonly log: RequestLogger;
@@ -45,7 +48,7 @@ export class InFlight {
 
 /**
  * The server's one HTTP application: request ids and the request log, the body limit (413 in
- * the shape of the API the path belongs to), `GET /health`, the four APIs, JSON 404s for
+ * the shape of the API the path belongs to), `GET /health`, the APIs (statements, tokens, files, Iceberg REST, Unity Catalog), JSON 404s for
  * unknown routes and one error handler for everything thrown (through errors.ts; never a stack
  * trace to the client, failures that are bugs go to the log).
  */
@@ -53,10 +56,13 @@ export function createApp(deps: ApiDeps, parts: AppParts): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
   app.use('*', requestLog(parts.log, deps.clock, deps.ids));
   app.use('*', parts.inFlight.middleware());
-  app.use('*', limitBodies(deps.maxBodyBytes));
+  // File uploads stream to the volume under the Files API's own (much larger) limit.
+  const limit = limitBodies(deps.maxBodyBytes);
+  app.use('*', (c, next) => (c.req.path.startsWith(FILES_PREFIX) && c.req.method === 'PUT' ? next() : limit(c, next)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/api/2.0/sql/statements', statementApi(deps, parts.registry));
   app.route('/api/2.0/token', tokenApi(deps));
+  app.route('/api/2.0/fs', filesApi(deps));
   // Before Unity Catalog: its routes are under the same prefix and must win.
   app.route(ICEBERG_REST_PREFIX, icebergRestApi(deps));
   app.route('/api/2.1/unity-catalog', unityCatalogApi(deps));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UntypedParam } from '../../sql/params.js';
 import { decodeParam, orderedValues, translateMarkers } from './params.js';
 
 describe('pgwire parameters', () => {
@@ -12,8 +13,11 @@ describe('pgwire parameters', () => {
     expect(() => translateMarkers('SELECT $0')).toThrow(/no parameter \$0/);
   });
 
-  it('decodes text values by type OID, leaving untyped ones as text', () => {
-    expect(decodeParam(0, 0, Buffer.from('42'))).toBe('42');
+  it('decodes text values by type OID; text of unspecified or unknown type is an untyped parameter', () => {
+    expect(decodeParam(0, 0, Buffer.from('42'))).toEqual(new UntypedParam('42'));
+    expect(decodeParam(705, 0, Buffer.from('2024-01-02'))).toEqual(new UntypedParam('2024-01-02'));
+    expect(decodeParam(25, 0, Buffer.from('42'))).toBe('42');
+    expect(decodeParam(0, 0, null)).toBeNull();
     expect(decodeParam(23, 0, Buffer.from(' 42 '))).toBe(42);
     expect(decodeParam(20, 0, Buffer.from('9007199254740993'))).toBe(9007199254740993n);
     expect(decodeParam(16, 0, Buffer.from('t'))).toBe(true);

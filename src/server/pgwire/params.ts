@@ -5,12 +5,15 @@
  * type OID. A marker is found with Loch's lexer, so `'$1'` in a string literal, `"$1"` in a
  * quoted identifier, comments and `$$…$$` strings are left alone.
  *
- * Values whose type the client leaves unspecified (OID 0, pg's default) or that have no closer
- * JavaScript form (numeric, date, timestamp, …) are bound as text; SQL casts them where they
- * are used (`WHERE id = $1`, `$1::date`, INSERT into a typed column).
+ * Text values whose type the client leaves unspecified (OID 0, pg's default, or `unknown`) are
+ * untyped parameters, as in PostgreSQL: written as a column's value (INSERT … VALUES, SET) they
+ * take the column's type; elsewhere they are text, which SQL casts where it is used
+ * (`WHERE id = $1`, `$1::date`). Values of a declared type with no closer JavaScript form
+ * (numeric, date, timestamp, …) are bound as text (VARCHAR).
  */
 import { LochError } from '../../core/errors.js';
 import { tokenize } from '../../sql/parse/index.js';
+import { UntypedParam } from '../../sql/params.js';
 import type { SqlValue as ParamValue } from '../../sql/params.js';
 import { OID, pgError } from './types.js';
 
@@ -123,6 +126,9 @@ function decodeText(oid: number, text: string): ParamValue {
       return parseFloatText(text);
     case OID.bytea:
       return parseBytea(text);
+    case 0:
+    case OID.unknown:
+      return new UntypedParam(text);
     default:
       return text;
   }

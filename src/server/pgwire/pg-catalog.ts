@@ -21,6 +21,7 @@ import { isTrivia, tokenize } from '../../sql/parse/index.js';
 import type { Token } from '../../sql/parse/index.js';
 import { sqlString } from '../../sql/sql-text.js';
 import type { RowSource } from './cursor.js';
+import { UntypedParam } from '../../sql/params.js';
 import type { ParamValue } from './params.js';
 import { pgError } from './types.js';
 import { namespaceOid, SHIM_ALIASES, SHIM_TABLES, tableKey, tableSql } from './pg-catalog-tables.js';
@@ -126,7 +127,7 @@ export class PgCatalogEmulation {
     const session = await engine.session();
     try {
       await session.run(setupSql(view, ctx, tables, macros));
-      const result = await session.query(rewrite(tokens), { params: params.map((p) => (p instanceof Date ? p.toISOString() : p)) });
+      const result = await session.query(rewrite(tokens), { params: params.map((p) => (p instanceof Date ? p.toISOString() : p instanceof UntypedParam ? p.text : p)) });
       return sessionRows(session, result.columns, result.batches());
     } catch (error) {
       await session.close();

@@ -317,7 +317,11 @@ describe('no leaks through listings, errors and metadata', () => {
   });
 
   it('every refusal is in system.access.audit', async () => {
+    // A refusal decided by the SQL front end's lockdown (not by a grant) is audited as well.
+    expect(await viaPg('volReader', "SELECT * FROM read_text('/etc/passwd')")).toBe('denied');
     await loch.audit.flush();
+    const lockdown = await (await loch.sql(`SELECT count(*) FROM system.access.audit WHERE user_identity.email = 'volReader' AND action_name = 'executeStatement' AND NOT allowed AND service_name = 'pgwire'`)).all();
+    expect(Number(lockdown[0]?.[0])).toBeGreaterThan(0);
     const rows = await (await loch.sql(`SELECT user_identity.email AS who, count(*) AS n FROM system.access.audit WHERE response.status_code = 403 GROUP BY 1`)).all();
     const denied = new Map(rows.map((r) => [String(r[0]), Number(r[1])]));
     for (const who of ['nobody', 'noUse', 'reader', 'writer', 'creator', 'schemaMaker', 'volReader', 'volWriter', 'analyst', 'owner']) {

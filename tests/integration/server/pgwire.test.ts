@@ -158,6 +158,16 @@ describe('pgwire: queries', () => {
     expect((await c.query('DROP TABLE scores')).command).toBe('DROP');
   });
 
+  it('gives untyped ($n without a type) parameters the type of the column they are written to', async () => {
+    const c = await client(adminToken);
+    await c.query('CREATE TABLE typed_by_column (id BIGINT, name STRING, day DATE)');
+    expect((await c.query('INSERT INTO typed_by_column VALUES ($1, $2, $3)', [7, 'x', '2024-01-02'])).rowCount).toBe(1);
+    expect((await c.query('UPDATE typed_by_column SET day = $1 WHERE id = $2', ['2024-03-04', 7])).rowCount).toBe(1);
+    await expect(c.query('INSERT INTO typed_by_column (id) VALUES ($1)', ['seven'])).rejects.toThrow(/column id of type long/);
+    expect((await c.query('SELECT id, name, day FROM typed_by_column')).rows).toEqual([{ id: '7', name: 'x', day: new Date('2024-03-04T00:00:00Z') }]);
+    await c.query('DROP TABLE typed_by_column');
+  });
+
   it('sends PostgreSQL types: text by default, binary for int/float/bool/bytea when asked', async () => {
     const c = await client(adminToken);
     const sql = `SELECT true AS b, 7::SMALLINT AS i2, 8 AS i4, 9::BIGINT AS i8, 1.5::FLOAT AS f4, 2.25::DOUBLE AS f8, 12.50::DECIMAL(10,2) AS dec,
