@@ -12,12 +12,12 @@ import { Loch } from '../../../src/sql/loch.js';
 /**
  * The grants matrix of issue 7: principals × securables × privileges, each action tried through
  * every door that offers it (embedded SQL, the statement API, the Unity Catalog API, the Iceberg
- * REST catalog, the PostgreSQL wire protocol). The expectation is data: the set of principals
+ * REST catalog, the PostgreSQL wire protocol, the Files API for volumes). The expectation is data: the set of principals
  * allowed each action. Allowed → success; refused → 403 / PERMISSION_DENIED / SQLSTATE 42501, an
  * audit row, and nothing of the object in the error text or in listings.
  */
 
-type Door = 'sql' | 'statements' | 'unity' | 'iceberg' | 'pgwire';
+type Door = 'sql' | 'statements' | 'unity' | 'iceberg' | 'pgwire' | 'files';
 type Outcome = 'ok' | 'denied' | `error: ${string}`;
 
 const PRINCIPALS = ['admin2', 'owner', 'reader', 'writer', 'creator', 'schemaMaker', 'volReader', 'volWriter', 'analyst', 'noUse', 'nobody'] as const;
@@ -228,12 +228,18 @@ const ACTIONS: readonly Action[] = [
   {
     name: 'read a volume file',
     allowed: ['admin2', 'volReader'],
-    doors: sqlDoors(() => `SELECT * FROM read_csv('/Volumes/shop/sales/files/a.csv')`),
+    doors: {
+      ...sqlDoors(() => `SELECT * FROM read_csv('/Volumes/shop/sales/files/a.csv')`),
+      files: async (who) => httpOutcome(await http(who, 'GET', '/api/2.0/fs/files/Volumes/shop/sales/files/a.csv')),
+    },
   },
   {
     name: 'write a volume file',
     allowed: ['admin2', 'volWriter'],
-    doors: { sql: (who, u) => viaSql(who, `COPY (SELECT 1 AS x) TO '/Volumes/shop/sales/files/out_${u}.csv' (HEADER)`) },
+    doors: {
+      ...sqlDoors((who, u) => `COPY (SELECT 1 AS x) TO '/Volumes/shop/sales/files/out_${u}.csv' (HEADER)`),
+      files: async (who, u) => httpOutcome(await http(who, 'PUT', `/api/2.0/fs/files/Volumes/shop/sales/files/put_${u}.csv`, 'x\n1\n')),
+    },
   },
   {
     name: 'GRANT on a table',
