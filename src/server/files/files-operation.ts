@@ -6,6 +6,7 @@
  * records its own decisions besides. A failure that is not a LochError (a bug) is rethrown after
  * auditing, for the server's error handler to log and answer 500.
  */
+import { auditRequest } from '../http/audit-request.js';
 import type { Context, Handler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { VolumeFile } from '../../catalog/catalog-types.js';
@@ -44,15 +45,10 @@ export function filesOperation(deps: ApiDeps, action: (c: Context<ServerEnv>) =>
 }
 
 function record(deps: ApiDeps, c: Context<ServerEnv>, action: string, statusCode: number, target: VolumeFile | undefined, errorMessage?: string): void {
-  const caller = c.get('caller');
-  deps.loch.audit.record({
-    time: deps.clock.now(),
-    request: caller.request,
-    principal: caller.principal.name,
+  auditRequest(deps, c.get('caller'), {
     action,
-    ...(target === undefined ? {} : { objectType: 'VOLUME' as const, objectName: `${target.volume.catalog}.${target.volume.schema}.${target.volume.name}`, params: { path: target.path } }),
-    allowed: statusCode !== 401 && statusCode !== 403,
     statusCode,
+    ...(target === undefined ? {} : { objectType: 'VOLUME' as const, objectName: `${target.volume.catalog}.${target.volume.schema}.${target.volume.name}`, params: { path: target.path } }),
     ...(errorMessage === undefined ? {} : { errorMessage }),
   });
 }

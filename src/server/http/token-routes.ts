@@ -10,6 +10,7 @@
  * token_info = {token_id, creation_time (epoch ms), expiry_time (epoch ms, -1 = never), comment}.
  * Each call is audited (objectType TOKEN); the token value never is.
  */
+import { auditRequest } from './audit-request.js';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { TokenInfo } from '../../catalog/governance/governance-types.js';
@@ -91,15 +92,5 @@ function commentOf(value: unknown): string | undefined {
 }
 
 function audit(deps: ApiDeps, c: Context<ServerEnv>, action: string, tokenId: string | undefined, statusCode: number): void {
-  const caller = c.get('caller');
-  deps.loch.audit.record({
-    time: deps.clock.now(),
-    request: caller.request,
-    principal: caller.principal.name,
-    action,
-    objectType: 'TOKEN',
-    ...(tokenId === undefined ? {} : { objectName: tokenId }),
-    allowed: statusCode < 400,
-    statusCode,
-  });
+  auditRequest(deps, c.get('caller'), { action, statusCode, objectType: 'TOKEN', ...(tokenId === undefined ? {} : { objectName: tokenId }) });
 }

@@ -5,6 +5,7 @@
  * never bodies or tokens), as the Unity Catalog API records them. The governed catalog records
  * its own privilege decisions besides.
  */
+import { auditRequest } from '../http/audit-request.js';
 import type { Context, Handler } from 'hono';
 import type { Catalog } from '../../catalog/catalog-types.js';
 import type { AuditEvent } from '../../catalog/governance/governance-types.js';
@@ -59,17 +60,12 @@ export function handler(deps: ApiDeps, subject: Subject, operationId: string, fn
 }
 
 function record(deps: ApiDeps, c: Context<ServerEnv>, action: string, statusCode: number, errorMessage?: string): void {
-  const caller = c.get('caller');
   const object = objectOf(c);
-  deps.loch.audit.record({
-    time: deps.clock.now(),
-    request: caller.request,
-    principal: caller.principal.name,
+  auditRequest(deps, c.get('caller'), {
     action,
-    ...(object === undefined ? {} : { objectType: object.type, objectName: object.name }),
-    allowed: statusCode !== 401 && statusCode !== 403,
     statusCode,
-    ...(errorMessage === undefined ? {} : { errorMessage: errorMessage.slice(0, 1000) }),
+    ...(object === undefined ? {} : { objectType: object.type, objectName: object.name }),
+    ...(errorMessage === undefined ? {} : { errorMessage }),
   });
 }
 

@@ -1,3 +1,4 @@
+import { auditRequest } from '../http/audit-request.js';
 import { LochError } from '../../core/errors.js';
 import { systemRandom } from '../../core/random.js';
 import type { Random } from '../../core/random.js';
@@ -130,15 +131,11 @@ export class StatementRegistry {
   private audit(caller: Caller, statement: Statement): void {
     const failure = statement.failure;
     const status = statement.state === 'CANCELED' ? httpFailure(new LochError('CANCELLED', 'cancelled')).status : (failure?.status ?? 200);
-    this.deps.loch.audit.record({
-      time: this.deps.clock.now(),
-      request: caller.request,
-      principal: caller.principal.name,
+    auditRequest(this.deps, caller, {
       action: 'executeStatement',
+      statusCode: status,
       objectType: 'STATEMENT',
       objectName: statement.id,
-      allowed: status !== 403,
-      statusCode: status,
       ...(failure === undefined ? {} : { errorMessage: failure.message }),
       params: { statement: statement.request.statement.slice(0, AUDITED_TEXT), state: statement.state },
     });

@@ -6,6 +6,7 @@
  * The governed catalog records its own decisions besides. A failure that is not a LochError (a
  * bug) is rethrown after auditing, for the server's error handler to log and answer 500.
  */
+import { auditRequest } from '../http/audit-request.js';
 import type { Context, Handler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AuditEvent } from '../../catalog/governance/governance-types.js';
@@ -49,16 +50,11 @@ export function operation(deps: ApiDeps, action: string, handler: OperationHandl
 }
 
 function record(deps: ApiDeps, c: Context<ServerEnv>, action: string, statusCode: number, objectType?: AuditObjectType, objectName?: string, errorMessage?: string): void {
-  const caller = c.get('caller');
-  deps.loch.audit.record({
-    time: deps.clock.now(),
-    request: caller.request,
-    principal: caller.principal.name,
+  auditRequest(deps, c.get('caller'), {
     action,
+    statusCode,
     ...(objectType !== undefined ? { objectType } : {}),
     ...(objectName !== undefined ? { objectName } : {}),
-    allowed: statusCode !== 403 && statusCode !== 401,
-    statusCode,
     ...(errorMessage !== undefined ? { errorMessage } : {}),
   });
 }

@@ -4,8 +4,9 @@ import { readName } from './catalog-clauses.js';
 import { isTrivia, tokenizePartial, type Token } from './lexer.js';
 import { replaceSpans, type SpanReplacement } from './lake-refs.js';
 import { isPunct, isWord, TokenCursor } from './token-cursor.js';
+import { readPolicyColumns } from './policy-statements.js';
 import { identifierValue } from './type-name.js';
-import { acceptWord, readIdentifier } from './write-clauses.js';
+import { acceptWord } from './write-clauses.js';
 
 /** A column mask declared in CREATE TABLE: `c type MASK f [USING COLUMNS (…)]`. */
 export interface DeclaredMask {
@@ -77,7 +78,7 @@ function readRowFilterClause(cursor: TokenCursor, cuts: SpanReplacement[]): NonN
   for (let i = 0; i < 3; i++) cursor.next();
   const fn = readName(cursor, 'WITH ROW FILTER', 3);
   if (!acceptWord(cursor, 'on')) cursor.fail('WITH ROW FILTER expects ON (<columns>)');
-  const columns = readColumnList(cursor, 'WITH ROW FILTER … ON', true);
+  const columns = readPolicyColumns(cursor, 'WITH ROW FILTER … ON', true);
   cuts.push({ start: first.start, end: (cursor.peek(-1) as Token).end, text: '' });
   return { function: fn, columns };
 }
@@ -86,22 +87,8 @@ function readMaskClause(cursor: TokenCursor, cuts: SpanReplacement[], columnStar
   const first = cursor.next() as Token;
   const column = identifierValue(columnStart) as string;
   const fn = readName(cursor, `column ${column} MASK`, 3);
-  const usingColumns = acceptWord(cursor, 'using', 'columns') ? readColumnList(cursor, `column ${column} MASK … USING COLUMNS`, false) : [];
+  const usingColumns = acceptWord(cursor, 'using', 'columns') ? readPolicyColumns(cursor, `column ${column} MASK … USING COLUMNS`, false) : [];
   cuts.push({ start: first.start, end: (cursor.peek(-1) as Token).end, text: '' });
   return { column, function: fn, usingColumns };
 }
 
-function readColumnList(cursor: TokenCursor, what: string, empty: boolean): string[] {
-  cursor.expectPunct('(', what);
-  const columns: string[] = [];
-  if (empty && isPunct(cursor.peek(), ')')) {
-    cursor.next();
-    return columns;
-  }
-  do {
-    if (columns.length > 0) cursor.next();
-    columns.push(readIdentifier(cursor, what));
-  } while (isPunct(cursor.peek(), ','));
-  cursor.expectPunct(')', what);
-  return columns;
-}

@@ -68,7 +68,7 @@ function readSetRowFilter(cursor: TokenCursor, table: NameParts): PolicyStatemen
   skip(cursor, 3);
   const fn = readName(cursor, 'SET ROW FILTER', 3);
   if (!acceptWord(cursor, 'on')) cursor.fail('SET ROW FILTER expects ON (<columns>)');
-  return { kind: 'set_row_filter', table, function: fn, columns: readColumns(cursor, 'SET ROW FILTER … ON', true) };
+  return { kind: 'set_row_filter', table, function: fn, columns: readPolicyColumns(cursor, 'SET ROW FILTER … ON', true) };
 }
 
 function readMask(cursor: TokenCursor, table: NameParts, hasKeyword: boolean): PolicyStatement {
@@ -78,14 +78,14 @@ function readMask(cursor: TokenCursor, table: NameParts, hasKeyword: boolean): P
   skip(cursor, 2);
   const fn = readName(cursor, 'SET MASK', 3);
   let usingColumns: string[] = [];
-  if (acceptWord(cursor, 'using', 'columns')) usingColumns = readColumns(cursor, 'SET MASK … USING COLUMNS', false);
+  if (acceptWord(cursor, 'using', 'columns')) usingColumns = readPolicyColumns(cursor, 'SET MASK … USING COLUMNS', false);
   const all = [column, ...usingColumns].map((c) => c.toLowerCase());
   if (new Set(all).size !== all.length) cursor.fail(`SET MASK on ${column}: USING COLUMNS repeats a column or names the masked column itself`);
   return { kind: 'set_column_mask', table, column, function: fn, usingColumns };
 }
 
-/** ( col, … ); `empty` allows ( ). */
-function readColumns(cursor: TokenCursor, what: string, empty: boolean): string[] {
+/** ( col, … ) of plain top-level columns (no constants, no nested fields); `empty` allows ( ). */
+export function readPolicyColumns(cursor: TokenCursor, what: string, empty: boolean): string[] {
   cursor.expectPunct('(', what);
   const columns: string[] = [];
   if (empty && isPunct(cursor.peek(), ')')) {
