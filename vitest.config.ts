@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker; many suites wait on child processes,
+    // sockets and the S3/PostgreSQL servers, so two keep both cores busy.
+    maxWorkers: 2,
   },
 });
