@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LakehouseCatalog } from '../../src/catalog/catalog-service.js';
 import type { Principal } from '../../src/catalog/governance/governance-types.js';
 import { MetastoreIdentityStore } from '../../src/catalog/governance/metastore-identity-store.js';
@@ -13,7 +12,7 @@ import { SqliteMetastore } from '../../src/catalog/sqlite/sqlite-metastore.js';
 import { FixedClock, SequentialIds } from '../../src/core/index.js';
 import type { Clock, IdSource } from '../../src/core/index.js';
 import { seededBytes } from '../../src/core/random.js';
-import { postgresNotRunBanner, postgresUrl, randomSchemaName, withSchema } from '../support/local-postgres.js';
+import { describePostgres } from '../support/local-postgres.js';
 
 interface Fixture {
   readonly metastore: Metastore;
@@ -135,32 +134,9 @@ grantsContract('SqliteMetastore (two instances on one file)', async (options) =>
   };
 });
 
-const pgUrl = postgresUrl();
-if (pgUrl === undefined) {
-  console.warn(postgresNotRunBanner('grants suite'));
-  describe('PostgreSQL grants', () => {
-    it('postgres grants suite NOT RUN (no server): set LOCH_TEST_POSTGRES_URL', () => {
-      expect(process.env['LOCH_POSTGRES_REQUIRED']).not.toBe('1');
-    });
-  });
-}
-
-describe.runIf(pgUrl !== undefined)('PostgreSQL grants', () => {
-  const url = pgUrl ?? '';
-  const schemas: string[] = [];
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  });
+describePostgres('grants suite', (freshSchema) => {
   grantsContract('PostgresMetastore (two pools on one schema)', async (options) => {
-    const schema = randomSchemaName('loch_grants');
-    schemas.push(schema);
-    const schemaUrl = withSchema(url, schema);
+    const schemaUrl = freshSchema('loch_grants');
     const metastore = await PostgresMetastore.open({ url: schemaUrl, ...options });
     const peer = await PostgresMetastore.open({ url: schemaUrl, ...options });
     return {

@@ -1,8 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MetastoreIdentityStore } from '../../src/catalog/governance/metastore-identity-store.js';
 import { MemoryMetastore } from '../../src/catalog/memory/memory-metastore.js';
 import type { Metastore, ObjectKind } from '../../src/catalog/metastore.js';
@@ -11,7 +10,7 @@ import { SqliteMetastore } from '../../src/catalog/sqlite/sqlite-metastore.js';
 import { FixedClock, SequentialIds, isLochError } from '../../src/core/index.js';
 import type { Clock, ErrorCode, IdSource, LochError } from '../../src/core/index.js';
 import { seededBytes, systemRandom } from '../../src/core/random.js';
-import { postgresNotRunBanner, postgresUrl, randomSchemaName, withSchema } from '../support/local-postgres.js';
+import { describePostgres } from '../support/local-postgres.js';
 
 interface Fixture {
   readonly metastore: Metastore;
@@ -254,33 +253,9 @@ identityContract('SqliteMetastore (two instances on one file)', async (options) 
   };
 });
 
-const pgUrl = postgresUrl();
-if (pgUrl === undefined) {
-  console.warn(postgresNotRunBanner('identity store suite'));
-  describe('PostgreSQL identity store', () => {
-    it('postgres identity store suite NOT RUN (no server): set LOCH_TEST_POSTGRES_URL', () => {
-      expect(process.env['LOCH_POSTGRES_REQUIRED']).not.toBe('1');
-    });
-  });
-}
-
-describe.runIf(pgUrl !== undefined)('PostgreSQL identity store', () => {
-  const url = pgUrl ?? '';
-  const schemas: string[] = [];
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-  });
-
+describePostgres('identity store suite', (freshSchema) => {
   identityContract('PostgresMetastore (two pools on one schema)', async (options) => {
-    const schema = randomSchemaName('loch_identity');
-    schemas.push(schema);
-    const schemaUrl = withSchema(url, schema);
+    const schemaUrl = freshSchema('loch_identity');
     const metastore = await PostgresMetastore.open({ url: schemaUrl, ...options });
     const peer = await PostgresMetastore.open({ url: schemaUrl, ...options });
     return {

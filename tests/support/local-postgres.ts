@@ -1,3 +1,6 @@
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+
 /**
  * The PostgreSQL server the metastore suites use: `LOCH_TEST_POSTGRES_URL` (scripts/pg-local.sh
  * prints it; .ci/run starts a throwaway cluster and exports it). Suites that find none say so
@@ -33,4 +36,39 @@ export function postgresNotRunBanner(suite: string): string {
     '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '',
   ].join('\n');
+}
+
+/**
+ * A PostgreSQL-backed describe block: without a server, the NOT RUN banner and one passing test
+ * saying so (a failure with LOCH_POSTGRES_REQUIRED=1); with one, `body` gets the server URL and
+ * `freshSchema(prefix)` → a URL on a new schema, every such schema dropped after the block.
+ */
+export function describePostgres(suite: string, body: (freshSchema: (prefix: string) => string) => void): void {
+  const url = postgresUrl();
+  if (url === undefined) {
+    console.warn(postgresNotRunBanner(suite));
+    describe(`PostgreSQL ${suite}`, () => {
+      it(`postgres ${suite} NOT RUN (no server): set LOCH_TEST_POSTGRES_URL`, () => {
+        expect(process.env['LOCH_POSTGRES_REQUIRED']).not.toBe('1');
+      });
+    });
+    return;
+  }
+  describe(`PostgreSQL ${suite}`, () => {
+    const schemas: string[] = [];
+    afterAll(async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    });
+    body((prefix) => {
+      const schema = randomSchemaName(prefix);
+      schemas.push(schema);
+      return withSchema(url, schema);
+    });
+  });
 }
