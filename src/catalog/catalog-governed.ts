@@ -15,7 +15,7 @@ import type {
 } from './catalog-types.js';
 import type { ColumnMask, EffectiveGrant, FunctionDefinition, GrantChange, GrantEntry, Privilege, RowFilter, SecurableRef } from './governance/governance-types.js';
 import type { StoredObject } from './metastore.js';
-import { displayName, normalizeObjectName } from './names.js';
+import { displayName, normalizeObjectName, normalizedTableNameOrUndefined } from './names.js';
 import { toFunctionInfo, toTableInfo } from './object-mapping.js';
 import type { ViewDefinition } from './table-registry.js';
 
@@ -38,7 +38,7 @@ export abstract class GovernedCatalog extends GovernedObjects {
 
   async findTable(name: ObjectName): Promise<TableInfo | undefined> {
     if (this.admin) return this.parts.tables.findTable(name);
-    const n = normalizedOrUndefined(name);
+    const n = normalizedTableNameOrUndefined(name);
     if (n === undefined) return undefined;
     const located = await this.parts.access.locateOrUndefined({ type: 'TABLE', name: n }, 'getTable');
     return located === undefined ? undefined : toTableInfo(objectOf(located), n.catalog, n.schema);
@@ -249,11 +249,3 @@ export function normalizedRef(ref: SecurableRef): SecurableRef {
   }
 }
 
-function normalizedOrUndefined(name: ObjectName): ObjectName | undefined {
-  try {
-    return normalizeObjectName('table', name);
-  } catch (error) {
-    if (error instanceof LochError && error.code === 'INVALID_ARGUMENT') return undefined;
-    throw error;
-  }
-}

@@ -60,3 +60,13 @@ function displayPart(part: string): string {
 function printable(text: string): string {
   return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** A table name normalised, or undefined when it cannot be valid: such a name cannot exist, so a lookup finds nothing rather than failing. */
+export function normalizedTableNameOrUndefined(name: ObjectName): ObjectName | undefined {
+  try {
+    return normalizeObjectName('table', name);
+  } catch (error) {
+    if (error instanceof LochError && error.code === 'INVALID_ARGUMENT') return undefined;
+    throw error;
+  }
+}

@@ -6,7 +6,7 @@ import type { CreateOptions, DropOptions, ObjectChange, ObjectName, RegisterOpti
 import { deleteManagedFolder } from './managed-folders.js';
 import { checkExternalLocation, isManagedLocation, managedLocation } from './managed-locations.js';
 import type { ObjectData, StoredObject } from './metastore.js';
-import { displayName, normalizeName, normalizeObjectName } from './names.js';
+import { displayName, normalizeName, normalizeObjectName, normalizedTableNameOrUndefined } from './names.js';
 import { changedDocument, newDocument, toTableInfo } from './object-mapping.js';
 import { DroppedTables } from './dropped-tables.js';
 
@@ -38,7 +38,7 @@ export class TableRegistry {
   }
 
   async findTable(name: ObjectName): Promise<TableInfo | undefined> {
-    const n = normalizedOrUndefined(name);
+    const n = normalizedTableNameOrUndefined(name);
     if (n === undefined) return undefined;
     const found = await this.lookup.relation(n);
     return found === undefined ? undefined : infoOf(found);
@@ -155,15 +155,6 @@ function infoOf(found: ObjectChain): TableInfo {
   return toTableInfo(found.object, found.catalog.name, found.schema.name);
 }
 
-/** A name that cannot be valid cannot exist, so a lookup finds nothing rather than failing. */
-function normalizedOrUndefined(name: ObjectName): ObjectName | undefined {
-  try {
-    return normalizeObjectName('table', name);
-  } catch (error) {
-    if (error instanceof LochError && error.code === 'INVALID_ARGUMENT') return undefined;
-    throw error;
-  }
-}
 
 function viewDocument(view: ViewDefinition): Record<string, unknown> {
   return {
