@@ -1,6 +1,18 @@
 /** Loch's public surface: the entry point, the table API types, expressions, errors. */
-export { Loch } from './sql/loch.js';
+import { Loch as SqlLoch } from './sql/loch.js';
+import type { LochOptions } from './sql/loch.js';
+import { aiExtension } from './ai/index.js';
+
+/** The entry point: `await Loch.open()` opens the warehouse with every layer switched on (AI included). */
+export type Loch = SqlLoch;
+export const Loch = {
+  /** Opens a warehouse (see LochOptions); `extensions` default to the ai extension. */
+  open: (options: LochOptions = {}): Promise<SqlLoch> => SqlLoch.open({ ...options, extensions: options.extensions ?? [aiExtension()] }),
+};
 export type { LochOptions, LochSession, SqlOptions } from './sql/loch.js';
+export { aiExtension, aiRuntime } from './ai/index.js';
+export type { AiOptions, AiRuntime, ModelGateway, ChatRequest, ChatResponse, ChatMessage, EmbeddingRequest, EmbeddingResponse, EndpointDefinition } from './ai/index.js';
+export type { SecretStore } from './catalog/secrets/secret-store.js';
 export type { SqlValue, QueryParams } from './sql/params.js';
 export { UntypedParam, untyped } from './sql/params.js';
 export type { Catalog, CatalogInfo, SchemaInfo, TableInfo, TableType, VolumeInfo, VolumeType, ObjectName, ObjectChange } from './catalog/catalog-types.js';

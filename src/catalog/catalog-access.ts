@@ -29,13 +29,16 @@ export interface Located {
 type Outcome = { readonly located: Located } | { readonly denied: Denial } | { readonly missing: LochError };
 
 /** Which metastore kinds a leaf securable type is stored as. */
-const LEAF_KINDS: Readonly<Record<'TABLE' | 'VOLUME' | 'FUNCTION', readonly ('table' | 'view' | 'volume' | 'function')[]>> = {
+type LeafType = 'TABLE' | 'VOLUME' | 'FUNCTION' | 'MODEL_ENDPOINT';
+
+const LEAF_KINDS: Readonly<Record<LeafType, readonly ('table' | 'view' | 'volume' | 'function' | 'model_endpoint')[]>> = {
   TABLE: ['table', 'view'],
   VOLUME: ['volume'],
   FUNCTION: ['function'],
+  MODEL_ENDPOINT: ['model_endpoint'],
 };
 
-const LEAF_ERROR_KIND: Readonly<Record<'TABLE' | 'VOLUME' | 'FUNCTION', CatalogObjectKind>> = { TABLE: 'table', VOLUME: 'volume', FUNCTION: 'function' };
+const LEAF_ERROR_KIND: Readonly<Record<LeafType, CatalogObjectKind>> = { TABLE: 'table', VOLUME: 'volume', FUNCTION: 'function', MODEL_ENDPOINT: 'model endpoint' };
 
 /**
  * Finds securables for one actor under the disclosure rule (governance-types.ts): a catalog or
@@ -175,7 +178,7 @@ export class CatalogAccess {
     return { located: { type: 'SCHEMA', object, catalog: catalogObject, schema: object, nodes, fullName } };
   }
 
-  private async findLeaf(type: 'TABLE' | 'VOLUME' | 'FUNCTION', name: ObjectName): Promise<Outcome> {
+  private async findLeaf(type: LeafType, name: ObjectName): Promise<Outcome> {
     const parent = await this.findSchema(name.catalog, name.schema);
     if (!('located' in parent)) return parent;
     const schema = parent.located.object as StoredObject;

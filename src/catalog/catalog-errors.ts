@@ -5,7 +5,7 @@ import { displayName } from './names.js';
  * The catalog's errors, worded as catalog-types.ts requires: "catalog: <kind> <full name> …"
  * ending with Databricks' error class in parentheses.
  */
-export type CatalogObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function';
+export type CatalogObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function' | 'model endpoint';
 
 const NOT_FOUND_CLASS: Record<CatalogObjectKind, string> = {
   catalog: 'NO_SUCH_CATALOG_EXCEPTION',
@@ -14,6 +14,7 @@ const NOT_FOUND_CLASS: Record<CatalogObjectKind, string> = {
   view: 'TABLE_OR_VIEW_NOT_FOUND',
   volume: 'VOLUME_NOT_FOUND',
   function: 'ROUTINE_NOT_FOUND',
+  'model endpoint': 'RESOURCE_DOES_NOT_EXIST',
 };
 
 const EXISTS_CLASS: Record<CatalogObjectKind, string> = {
@@ -23,6 +24,7 @@ const EXISTS_CLASS: Record<CatalogObjectKind, string> = {
   view: 'TABLE_OR_VIEW_ALREADY_EXISTS',
   volume: 'VOLUME_ALREADY_EXISTS',
   function: 'ROUTINE_ALREADY_EXISTS',
+  'model endpoint': 'RESOURCE_ALREADY_EXISTS',
 };
 
 export function notFound(kind: CatalogObjectKind, parts: readonly string[]): LochError {

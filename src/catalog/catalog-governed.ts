@@ -7,6 +7,7 @@ import type {
   CreateOptions,
   DropOptions,
   FunctionInfo,
+  ModelEndpointInfo,
   ObjectChange,
   ObjectName,
   RegisterOptions,
@@ -162,6 +163,26 @@ export abstract class GovernedCatalog extends GovernedObjects {
     const [c, s] = [(parent.catalog as StoredObject).name, objectOf(parent).name];
     const visible = await this.visibleChildren(parent, ['function'], 'FUNCTION', (o) => displayName(c, s, o.name));
     return visible.map((o) => toFunctionInfo(o, c, s));
+  }
+
+  // Model endpoints: placeholders until H3 lands them (catalog-endpoints.ts).
+  async createModelEndpoint(_name: ObjectName, _definition: Readonly<Record<string, unknown>>, _options: CreateOptions & { readonly orReplace?: boolean } = {}): Promise<'created' | 'exists' | 'replaced'> {
+    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+  }
+  async getModelEndpoint(_name: ObjectName): Promise<ModelEndpointInfo> {
+    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+  }
+  async findModelEndpoint(_name: ObjectName): Promise<ModelEndpointInfo | undefined> {
+    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+  }
+  async listModelEndpoints(_catalog: string, _schema: string): Promise<ModelEndpointInfo[]> {
+    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+  }
+  async alterModelEndpoint(_name: ObjectName, _change: { readonly definition?: Readonly<Record<string, unknown>>; readonly comment?: string; readonly owner?: string }): Promise<ModelEndpointInfo> {
+    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+  }
+  async dropModelEndpoint(_name: ObjectName, _options: DropOptions = {}): Promise<'dropped' | 'missing'> {
+    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
   }
 
   async dropFunction(name: ObjectName, options: DropOptions = {}): Promise<'dropped' | 'missing'> {

@@ -101,6 +101,17 @@ export interface FunctionInfo extends ObjectCommon {
   readonly definition: FunctionDefinition;
 }
 
+/**
+ * A model endpoint of a schema (kind 'model_endpoint' in the metastore). The catalog stores the
+ * definition as an opaque JSON document: the ai layer defines and validates it.
+ */
+export interface ModelEndpointInfo extends ObjectCommon {
+  readonly catalog: string;
+  readonly schema: string;
+  readonly name: string;
+  readonly definition: Readonly<Record<string, unknown>>;
+}
+
 export type VolumeType = 'MANAGED' | 'EXTERNAL';
 
 export interface VolumeInfo extends ObjectCommon {
@@ -229,6 +240,19 @@ export interface Catalog {
   findFunction(name: ObjectName): Promise<FunctionInfo | undefined>;
   listFunctions(catalog: string, schema: string): Promise<FunctionInfo[]>;
   dropFunction(name: ObjectName, options?: DropOptions): Promise<'dropped' | 'missing'>;
+  /**
+   * Model endpoints, governed like functions: create needs CREATE MODEL ENDPOINT on the schema
+   * (OR REPLACE also MANAGE on the existing one); get/find/list need visibility (any privilege
+   * on the endpoint, e.g. EXECUTE, or ownership); alter (definition and/or comment) and drop
+   * need ownership or MANAGE. Calling one needs EXECUTE (checked by the ai layer via authorize).
+   */
+  createModelEndpoint(name: ObjectName, definition: Readonly<Record<string, unknown>>, options?: CreateOptions & { readonly orReplace?: boolean }): Promise<'created' | 'exists' | 'replaced'>;
+  getModelEndpoint(name: ObjectName): Promise<ModelEndpointInfo>;
+  findModelEndpoint(name: ObjectName): Promise<ModelEndpointInfo | undefined>;
+  listModelEndpoints(catalog: string, schema: string): Promise<ModelEndpointInfo[]>;
+  alterModelEndpoint(name: ObjectName, change: { readonly definition?: Readonly<Record<string, unknown>>; readonly comment?: string; readonly owner?: string }): Promise<ModelEndpointInfo>;
+  dropModelEndpoint(name: ObjectName, options?: DropOptions): Promise<'dropped' | 'missing'>;
+
   /** SET/DROP ROW FILTER (null drops); owner, MANAGE or admin. The function must exist. */
   setRowFilter(table: ObjectName, filter: RowFilter | null): Promise<TableInfo>;
   /** ALTER COLUMN … SET/DROP MASK (null drops); owner, MANAGE or admin. */

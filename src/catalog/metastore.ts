@@ -27,7 +27,7 @@
  * (a user or group, parent null), 'token' (a personal access token by the SHA-256 of its text,
  * parent null) and 'metastore' (the singleton holding metastore-level grants, parent null).
  */
-export type ObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function' | 'principal' | 'token' | 'metastore';
+export type ObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function' | 'model_endpoint' | 'secret_scope' | 'principal' | 'token' | 'metastore';
 
 /** The namespace a kind's names live in: tables and views share one, as in Unity Catalog. */
 export function namespaceOf(kind: ObjectKind): string {

@@ -30,7 +30,9 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
     }
     // Loaded only now: --help and --version need neither DuckDB nor the metastore.
     const { Loch } = await import('../sql/loch.js');
+    const { aiExtension } = await import('../ai/index.js');
     loch = await Loch.open({
+      extensions: [aiExtension()],
       ...(args.options.warehouse !== undefined ? { warehouse: args.options.warehouse } : {}),
       ...(args.options.metastore !== undefined ? { metastore: args.options.metastore } : {}),
       // The server records audit events and lineage in system.access.*.

@@ -40,6 +40,11 @@ export const ERROR_CODES = [
   'SQL_ERROR',
   /** The storage backend failed (network, permissions, disk). Often retryable. */
   'STORAGE_ERROR',
+  /**
+   * A service Loch depends on (a model provider, a remote catalog) failed, timed out or dropped
+   * the connection. Retryable when the service said so (5xx, 429) or the connection failed.
+   */
+  'UNAVAILABLE',
   /** A feature of Loch that is not built yet. */
   'NOT_IMPLEMENTED',
   /** A bug in Loch: an invariant did not hold. */

@@ -6,7 +6,7 @@
 export type { ScanSpec, ScanFile, ExtraColumn, EqualityDeleteSet } from './scan-spec.js';
 export { ROW_FILE_COLUMN, ROW_POSITION_COLUMN } from './scan-spec.js';
 export { DuckDbEngine, type EngineOptions } from './duckdb/database.js';
-export { Session, type ColumnInfo, type QueryOptions, type QueryResult, type SqlParam } from './duckdb/session.js';
+export { Session, type ExternalWork, type ColumnInfo, type QueryOptions, type QueryResult, type SqlParam } from './duckdb/session.js';
 export type { RegisteredScan } from './duckdb/scan-context.js';
 export type { Row, SqlValue } from './duckdb/values.js';
 export { DuckDbParquetJsonReader, type DuckDbParquetJsonReaderOptions } from './duckdb/parquet-json-reader.js';

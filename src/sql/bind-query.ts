@@ -31,6 +31,8 @@ export interface BindOptions {
    * INTO's reader over volume files): the lockdown of non-admin sessions is not applied again.
    */
   readonly trusted?: boolean;
+  /** An expression of a statement (bindExpression), not a whole query: told to extension rewriters. */
+  readonly expression?: boolean;
 }
 
 /**
@@ -51,14 +53,21 @@ export async function bindQuery(env: SqlEnv, session: Session, sql: string, opti
   try {
     const expanded = await expandQuery(rootContext(env, session, registry), text, env.state);
     const bound = await bindPlaceholders(env, session, expanded, registry.refs, options.snapshots ?? new Map());
-    return {
-      sql: bound.sql,
-      scans: bound.scans,
-      release: () => {
-        bound.release();
-        releaseLoans();
-      },
-    };
+    const releases = [() => bound.release(), releaseLoans];
+    const release = () => releases.splice(0).forEach((r) => r());
+    let finalSql = bound.sql;
+    try {
+      for (const extension of env.extensions ?? []) {
+        const rewrite = await extension.rewriteQuery?.(env, session, finalSql, options.expression === true ? 'expression' : 'query');
+        if (rewrite === undefined) continue;
+        finalSql = rewrite.sql;
+        releases.unshift(() => rewrite.release());
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return { sql: finalSql, scans: bound.scans, release };
   } catch (error) {
     releaseLoans();
     throw error;
@@ -73,7 +82,7 @@ const EXPRESSION_PREFIX = 'SELECT ';
  * back without that prefix.
  */
 export async function bindExpression(env: SqlEnv, session: Session, expression: string, options: BindOptions = {}): Promise<BoundQuery> {
-  const bound = await bindQuery(env, session, EXPRESSION_PREFIX + expression, options);
+  const bound = await bindQuery(env, session, EXPRESSION_PREFIX + expression, { ...options, expression: true });
   return { ...bound, sql: bound.sql.slice(EXPRESSION_PREFIX.length), release: bound.release };
 }
 

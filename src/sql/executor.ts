@@ -61,6 +61,10 @@ export class SqlExecutor {
 
   /** Runs one statement. */
   async execute(sql: string, options: ExecuteOptions = {}): Promise<StatementResult> {
+    for (const extension of this.env.extensions ?? []) {
+      const parsed = extension.parseStatement?.(sql);
+      if (parsed !== undefined) return this.summarised((session) => parsed.execute(this.env, session));
+    }
     const governance = parseGovernanceStatement(sql);
     if (governance !== undefined) return this.summarised(() => executeGovernanceStatement(this.env, governance));
     const functionOrPolicy = parseFunctionOrPolicyStatement(sql);

@@ -33,6 +33,9 @@ import { parseObjectName } from './bind/object-name.js';
 import type { StatementResult } from './result.js';
 import { SessionState, formatName, resolveName } from './sql-env.js';
 import type { SqlEnv } from './sql-env.js';
+import type { ExtensionHost, LochExtension, LochExtensionFactory } from './extension.js';
+import { openSecretStore } from '../catalog/secrets/open-secret-store.js';
+import type { SecretStore } from '../catalog/secrets/secret-store.js';
 
 export interface LochOptions {
   /** The warehouse: a local folder (default `./lakehouse`) or `s3://bucket/prefix`. Managed tables and volumes live under it. */
@@ -66,6 +69,18 @@ export interface LochOptions {
    * `loch serve` turns it on). When false, nothing is written to the `system` catalog.
    */
   readonly governanceLog?: boolean;
+  /**
+   * Parts of Loch above the SQL layer to switch on (the package's `Loch.open` adds the ai
+   * extension; see extension.ts).
+   */
+  readonly extensions?: readonly LochExtensionFactory[];
+  /**
+   * The master key that encrypts secrets at rest (32 bytes, or base64/hex text). Default: the
+   * LOCH_SECRET_KEY environment variable, else `~/.loch/secret.key` (created on first use).
+   */
+  readonly secretKey?: Uint8Array | string;
+  /** Where the default secret key file is (default `~/.loch/secret.key`). */
+  readonly secretKeyFile?: string;
 }
 
 /** Options of `loch.session()`. */
@@ -114,6 +129,9 @@ export class Loch implements LochSession {
     readonly warehouse: string,
     /** Users, groups and access tokens. */
     readonly identity: IdentityStore,
+    /** Secret scopes and their encrypted values. */
+    readonly secrets: SecretStore,
+    private readonly extensionList: readonly LochExtension[],
     /** `governanceLog`: audit and lineage written to system.access.* (the initial `audit`). */
     private readonly log?: GovernanceLog,
   ) {
@@ -153,7 +171,16 @@ export class Loch implements LochSession {
       await catalog.purgeDropped().catch(() => 0);
       // The log works through the unaudited admin catalog (it must not audit itself); the admin's own statements are audited.
       const log = options.governanceLog === true ? new GovernanceLog({ ctx, catalog }) : undefined;
-      return new Loch(ctx, metastore, log === undefined ? catalog : catalog.withActor(actor, { audit: log }), warehouse, identity, log);
+      const random = options.random ?? systemRandom;
+      const secrets = openSecretStore({
+        metastore, clock, ids, random,
+        ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}),
+        ...(options.secretKeyFile !== undefined ? { keyFile: options.secretKeyFile } : {}),
+      });
+      const host: ExtensionHost = { ctx, catalog, identity, secrets, random, stateDir, governanceLog: options.governanceLog === true };
+      const extensions: LochExtension[] = [];
+      for (const factory of options.extensions ?? []) extensions.push(await factory(host));
+      return new Loch(ctx, metastore, log === undefined ? catalog : catalog.withActor(actor, { audit: log }), warehouse, identity, secrets, extensions, log);
     } catch (error) {
       await metastore?.close().catch(() => {});
       await engine.close();
@@ -182,7 +209,7 @@ export class Loch implements LochSession {
     if (options.catalog !== undefined) state.catalog = options.catalog.toLowerCase();
     if (options.schema !== undefined) state.schema = options.schema.toLowerCase();
     const scope = this.ctx.engine.scope();
-    const executor = new SqlExecutor({ ctx: { ...this.ctx, engine: scope }, catalog, state, identity: this.identity, lineage: this.log });
+    const executor = new SqlExecutor({ ctx: { ...this.ctx, engine: scope }, catalog, state, identity: this.identity, lineage: this.log, extensions: this.extensionList });
     return {
       sql: (text, sqlOptions = {}) => lastResult(executor, text, sqlOptions),
       statements: (text, sqlOptions = {}) => executor.executeAll(text, sqlOptions),
@@ -263,9 +290,15 @@ export class Loch implements LochSession {
     this.ctx.engine.interrupt();
   }
 
+  /** The extension of that name (`ai`), if Loch was opened with it. */
+  extension(name: string): LochExtension | undefined {
+    return this.extensionList.find((e) => e.name === name);
+  }
+
   /** Flushes the audit and lineage queues, then closes the engine and the metastore. */
   async close(): Promise<void> {
     try {
+      for (const extension of this.extensionList) await extension.close?.().catch(() => {});
       await this.log?.close();
       if (this.audit !== this.log) await this.audit.flush().catch(() => {});
       await this.ctx.engine.close();
@@ -275,7 +308,7 @@ export class Loch implements LochSession {
   }
 
   private env(state: SessionState): SqlEnv {
-    return { ctx: this.ctx, catalog: this.catalog, state, identity: this.identity, lineage: this.log };
+    return { ctx: this.ctx, catalog: this.catalog, state, identity: this.identity, lineage: this.log, extensions: this.extensionList };
   }
 }
 

@@ -3,6 +3,7 @@ import type { IdentityStore } from '../catalog/governance/identity-store.js';
 import { LochError } from '../core/errors.js';
 import type { TableContext } from '../table/context.js';
 import type { LineageSink } from './governance-log/lineage-types.js';
+import type { LochExtension } from './extension.js';
 
 /**
  * The current catalog and schema of one SQL session (a shell, a server connection), changed by
@@ -29,6 +30,8 @@ export interface SqlEnv {
    * (governance-log/); absent: no lineage is kept.
    */
   readonly lineage?: LineageSink;
+  /** Statements and query rewriters of the layers above (ai); see extension.ts. */
+  readonly extensions?: readonly LochExtension[];
 }
 
 /**

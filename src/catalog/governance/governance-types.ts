@@ -32,6 +32,7 @@ export const PRIVILEGES = [
   'CREATE TABLE',
   'CREATE VOLUME',
   'CREATE FUNCTION',
+  'CREATE MODEL ENDPOINT',
   'SELECT',
   'MODIFY',
   'READ VOLUME',
@@ -45,14 +46,14 @@ export const PRIVILEGES = [
 export type Privilege = (typeof PRIVILEGES)[number];
 
 /** Unity Catalog securable types (a view is a TABLE securable, as in UC). */
-export type SecurableType = 'METASTORE' | 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VOLUME' | 'FUNCTION';
+export type SecurableType = 'METASTORE' | 'CATALOG' | 'SCHEMA' | 'TABLE' | 'VOLUME' | 'FUNCTION' | 'MODEL_ENDPOINT';
 
 /** A securable by name (names normalised: lower case). */
 export type SecurableRef =
   | { readonly type: 'METASTORE' }
   | { readonly type: 'CATALOG'; readonly catalog: string }
   | { readonly type: 'SCHEMA'; readonly catalog: string; readonly schema: string }
-  | { readonly type: 'TABLE' | 'VOLUME' | 'FUNCTION'; readonly name: ObjectName };
+  | { readonly type: 'TABLE' | 'VOLUME' | 'FUNCTION' | 'MODEL_ENDPOINT'; readonly name: ObjectName };
 
 /** The built-in group every user belongs to. */
 export const ALL_USERS_GROUP = 'account users';

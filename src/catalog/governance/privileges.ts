@@ -11,20 +11,22 @@ import { PRIVILEGES } from './governance-types.js';
 const OWN: Readonly<Record<SecurableType, readonly Privilege[]>> = {
   METASTORE: ['CREATE CATALOG'],
   CATALOG: ['USE CATALOG', 'CREATE SCHEMA'],
-  SCHEMA: ['USE SCHEMA', 'CREATE TABLE', 'CREATE VOLUME', 'CREATE FUNCTION'],
+  SCHEMA: ['USE SCHEMA', 'CREATE TABLE', 'CREATE VOLUME', 'CREATE FUNCTION', 'CREATE MODEL ENDPOINT'],
   TABLE: ['SELECT', 'MODIFY'],
   VOLUME: ['READ VOLUME', 'WRITE VOLUME'],
   FUNCTION: ['EXECUTE'],
+  MODEL_ENDPOINT: ['EXECUTE'],
 };
 
 /** Types below each type (inheritance targets). */
 const DESCENDANTS: Readonly<Record<SecurableType, readonly SecurableType[]>> = {
   METASTORE: [],
-  CATALOG: ['SCHEMA', 'TABLE', 'VOLUME', 'FUNCTION'],
-  SCHEMA: ['TABLE', 'VOLUME', 'FUNCTION'],
+  CATALOG: ['SCHEMA', 'TABLE', 'VOLUME', 'FUNCTION', 'MODEL_ENDPOINT'],
+  SCHEMA: ['TABLE', 'VOLUME', 'FUNCTION', 'MODEL_ENDPOINT'],
   TABLE: [],
   VOLUME: [],
   FUNCTION: [],
+  MODEL_ENDPOINT: [],
 };
 
 /** Depth of a type in the hierarchy: metastore 0, catalog 1, schema 2, objects 3. */
@@ -85,6 +87,7 @@ export function visibilityPrivilege(type: SecurableType): Privilege {
     case 'VOLUME':
       return 'READ VOLUME';
     case 'FUNCTION':
+    case 'MODEL_ENDPOINT':
       return 'EXECUTE';
   }
 }

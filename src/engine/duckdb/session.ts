@@ -62,9 +62,20 @@ export class DescribeCache {
   }
 }
 
+/**
+ * Work a statement of this session does outside DuckDB (model calls of ai_* functions): the
+ * session's interrupt() aborts it and progress() reports it, as for DuckDB's own work.
+ */
+export interface ExternalWork {
+  abort(): void;
+  /** 0–100, or undefined when unknown. */
+  progress(): number | undefined;
+}
+
 export class Session {
   private generation = 0;
   private closed = false;
+  private readonly external = new Set<ExternalWork>();
 
   /** Sessions come from `DuckDbEngine.session()`. */
   constructor(
@@ -130,14 +141,27 @@ export class Session {
     return registerScan(this.scanContext(), spec);
   }
 
-  /** Stops the statement running on this session, if any (it fails with "Interrupted"). */
+  /** Registers external work until the returned function is called (see ExternalWork). */
+  attach(work: ExternalWork): () => void {
+    this.external.add(work);
+    return () => {
+      this.external.delete(work);
+    };
+  }
+
+  /** Stops the statement running on this session, if any (it fails with "Interrupted"), and aborts attached work. */
   interrupt(): void {
+    for (const work of [...this.external]) work.abort();
     if (!this.closed) this.connection.interrupt();
   }
 
-  /** DuckDB's estimate (0–100) of the statement running on this session, or undefined when none reports one. */
+  /** DuckDB's estimate (0–100) of the statement running on this session (or of attached work), or undefined when none reports one. */
   progress(): number | undefined {
     if (this.closed) return undefined;
+    for (const work of this.external) {
+      const p = work.progress();
+      if (p !== undefined) return p;
+    }
     const percentage = this.connection.progress.percentage;
     return percentage >= 0 ? percentage : undefined;
   }

@@ -1,0 +1,82 @@
+import { LochError } from '../core/errors.js';
+import type { ExtensionHost, LochExtension, LochExtensionFactory } from '../sql/extension.js';
+import type { AiRuntime } from './ai-runtime.js';
+import { rewriteAiQuery } from './functions/ai-query-rewrite.js';
+import { createGateway } from './gateway/gateway.js';
+import { NO_INFERENCE_LOG } from './gateway/gateway-types.js';
+import { InferenceLog } from './log/inference-log.js';
+import type { ModelProvider, ProviderKind } from './providers/provider.js';
+import { defaultProviders } from './providers/providers.js';
+import { parseAiStatement } from './statements/ai-statements.js';
+
+export interface AiOptions {
+  /** Replace a provider (tests wrap one to count calls). */
+  readonly providers?: Partial<Record<ProviderKind, ModelProvider>>;
+  /** Waits for backoff and rate limits; default a real timer. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Uniform [0, 1) for jitter and log sampling; default Math.random. */
+  readonly random?: () => number;
+  /** Write `system.ai.inference_log` (default true). */
+  readonly inferenceLog?: boolean;
+}
+
+const NAME = 'ai';
+
+/** The ai extension: model endpoints, secrets in use, `ai_*` SQL functions and the inference log. */
+export interface AiExtension extends LochExtension {
+  readonly runtime: AiRuntime;
+}
+
+/** Switches AI on for a Loch: `Loch.open({ extensions: [aiExtension()] })`. */
+export function aiExtension(options: AiOptions = {}): LochExtensionFactory {
+  return (host: ExtensionHost): AiExtension => {
+    const log = options.inferenceLog === false ? undefined : new InferenceLog(host);
+    const gateway = createGateway({
+      secrets: host.secrets,
+      identity: host.identity,
+      providers: { ...defaultProviders(), ...options.providers },
+      clock: host.ctx.clock,
+      ids: host.ctx.ids,
+      sleep: options.sleep ?? sleep,
+      random: options.random ?? Math.random,
+      log: log ?? NO_INFERENCE_LOG,
+    });
+    const runtime: AiRuntime = { host, gateway, secrets: host.secrets, log: log ?? NO_INFERENCE_LOG };
+    return {
+      name: NAME,
+      runtime,
+      parseStatement: (sql) => parseAiStatement(sql, runtime),
+      rewriteQuery: (env, session, sql, kind) => rewriteAiQuery(runtime, env, session, sql, kind),
+      close: async () => {
+        await log?.close();
+      },
+    };
+  };
+}
+
+/** The ai runtime of a Loch opened with aiExtension(); INVALID_ARGUMENT otherwise. */
+export function aiRuntime(loch: { extension(name: string): LochExtension | undefined }): AiRuntime {
+  const extension = loch.extension(NAME) as AiExtension | undefined;
+  if (extension === undefined) throw new LochError('INVALID_ARGUMENT', 'ai: this Loch was opened without the ai extension (Loch.open({ extensions: [aiExtension()] }))');
+  return extension.runtime;
+}
+
+/** A timer that rejects with CANCELLED when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) return reject(cancelled());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function cancelled(): LochError {
+  return new LochError('CANCELLED', 'ai: the call was cancelled');
+}
