@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { Loch } from '../src/index.js';
+import { benchAiQuery } from './ai-query.js';
 import { benchAppendThroughput } from './append-throughput.js';
 import { benchCheckpointTime } from './checkpoint-time.js';
 import { benchCommitRate } from './commit-rate.js';
@@ -32,6 +33,7 @@ const benchmarks: [string, Bench][] = [
   ['delete-dv', benchDeleteDv],
   ['iceberg-read', benchIcebergRead],
   ['server-load', benchServerLoad],
+  ['ai-query', benchAiQuery],
 ];
 const onRequest: [string, Bench][] = [['crash-trials', benchCrashTrials]];
 

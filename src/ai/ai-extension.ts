@@ -16,7 +16,10 @@ export interface AiOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Uniform [0, 1) for jitter and log sampling; default Math.random. */
   readonly random?: () => number;
-  /** Write `system.ai.inference_log` (default true). */
+  /**
+   * Write `system.ai.inference_log` (default true: models are metered like tables, embedded use
+   * included; the `system` catalog appears at the first model call).
+   */
   readonly inferenceLog?: boolean;
 }
 
@@ -30,7 +33,7 @@ export interface AiExtension extends LochExtension {
 /** Switches AI on for a Loch: `Loch.open({ extensions: [aiExtension()] })`. */
 export function aiExtension(options: AiOptions = {}): LochExtensionFactory {
   return (host: ExtensionHost): AiExtension => {
-    const log = options.inferenceLog === false ? undefined : new InferenceLog(host);
+    const log = options.inferenceLog === false ? undefined : new InferenceLog(host, { enabled: true });
     const gateway = createGateway({
       secrets: host.secrets,
       identity: host.identity,

@@ -1,6 +1,7 @@
 import { LochError } from '../core/errors.js';
 import { CatalogAccess } from './catalog-access.js';
 import type { Located } from './catalog-access.js';
+import type { CatalogEndpoints } from './catalog-endpoints.js';
 import type { CatalogFunctions } from './catalog-functions.js';
 import type { CatalogGrants } from './catalog-grants.js';
 import { byName } from './catalog-lookup.js';
@@ -25,6 +26,7 @@ export interface CatalogParts {
   readonly objects: CatalogObjects;
   readonly tables: TableRegistry;
   readonly functions: CatalogFunctions;
+  readonly endpoints: CatalogEndpoints;
   readonly grants: CatalogGrants;
   readonly pointers: IcebergPointers;
 }
@@ -166,7 +168,7 @@ export abstract class GovernedObjects {
   }
 
   /** Requires `privilege` on the schema of `name` (with the USE path). */
-  protected async requireOnSchema(name: ObjectName, action: string, privilege: 'CREATE TABLE' | 'CREATE VOLUME' | 'CREATE FUNCTION'): Promise<Located> {
+  protected async requireOnSchema(name: ObjectName, action: string, privilege: 'CREATE TABLE' | 'CREATE VOLUME' | 'CREATE FUNCTION' | 'CREATE MODEL ENDPOINT'): Promise<Located> {
     const located = await this.parts.access.locate({ type: 'SCHEMA', catalog: name.catalog, schema: name.schema }, action);
     this.parts.access.require(action, privilege, located);
     return located;
@@ -175,7 +177,7 @@ export abstract class GovernedObjects {
   /** Live children of a located catalog or schema that the actor may see. */
   protected async visibleChildren(
     parent: Located,
-    kinds: readonly ('schema' | 'table' | 'view' | 'volume' | 'function')[],
+    kinds: readonly ('schema' | 'table' | 'view' | 'volume' | 'function' | 'model_endpoint')[],
     type: SecurableType,
     fullName: (o: StoredObject) => string,
   ): Promise<StoredObject[]> {

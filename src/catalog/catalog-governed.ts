@@ -1,6 +1,7 @@
 import { LochError } from '../core/errors.js';
 import { CatalogAccess } from './catalog-access.js';
 import type { Located } from './catalog-access.js';
+import type { ModelEndpointChange } from './catalog-endpoints.js';
 import { policyFunctionName } from './catalog-functions.js';
 import { GovernedObjects, objectOf, schemaRef } from './catalog-governed-objects.js';
 import type {
@@ -17,14 +18,14 @@ import type {
 import type { ColumnMask, EffectiveGrant, FunctionDefinition, GrantChange, GrantEntry, Privilege, RowFilter, SecurableRef } from './governance/governance-types.js';
 import type { StoredObject } from './metastore.js';
 import { displayName, normalizeObjectName, normalizedTableNameOrUndefined } from './names.js';
-import { toFunctionInfo, toTableInfo } from './object-mapping.js';
+import { toFunctionInfo, toModelEndpointInfo, toTableInfo } from './object-mapping.js';
 import type { ViewDefinition } from './table-registry.js';
 
 export type { CatalogParts } from './catalog-governed-objects.js';
 
 /**
- * Tables, views, functions, row filters and masks, and grants, governed (see GovernedObjects).
- * Creating needs CREATE TABLE / CREATE FUNCTION on the schema (with the USE path); reading
+ * Tables, views, functions, model endpoints, row filters and masks, and grants, governed (see
+ * GovernedObjects). Creating needs CREATE TABLE / CREATE FUNCTION / CREATE MODEL ENDPOINT on the schema (with the USE path); reading
  * needs the object to be visible; altering, dropping, undropping and policies need ownership
  * or MANAGE; Iceberg metadata commits need MODIFY.
  */
@@ -165,24 +166,50 @@ export abstract class GovernedCatalog extends GovernedObjects {
     return visible.map((o) => toFunctionInfo(o, c, s));
   }
 
-  // Model endpoints: placeholders until H3 lands them (catalog-endpoints.ts).
-  async createModelEndpoint(_name: ObjectName, _definition: Readonly<Record<string, unknown>>, _options: CreateOptions & { readonly orReplace?: boolean } = {}): Promise<'created' | 'exists' | 'replaced'> {
-    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+  // ---- model endpoints (governed like functions)
+
+  async createModelEndpoint(name: ObjectName, definition: Readonly<Record<string, unknown>>, options: CreateOptions & { readonly orReplace?: boolean } = {}): Promise<'created' | 'exists' | 'replaced'> {
+    if (!this.admin) {
+      const n = normalizeObjectName('model endpoint', name);
+      await this.requireOnSchema(n, 'createModelEndpoint', 'CREATE MODEL ENDPOINT');
+      const existing = options.orReplace ? await this.parts.access.locateOrUndefined({ type: 'MODEL_ENDPOINT', name: n }, 'createModelEndpoint') : undefined;
+      if (existing !== undefined) this.parts.access.require('createModelEndpoint', 'MANAGE', existing);
+    }
+    return this.parts.endpoints.createModelEndpoint(name, definition, options);
   }
-  async getModelEndpoint(_name: ObjectName): Promise<ModelEndpointInfo> {
-    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+
+  async getModelEndpoint(name: ObjectName): Promise<ModelEndpointInfo> {
+    if (this.admin) return this.parts.endpoints.getModelEndpoint(name);
+    const n = normalizeObjectName('model endpoint', name);
+    return toModelEndpointInfo(objectOf(await this.parts.access.locate({ type: 'MODEL_ENDPOINT', name: n }, 'getModelEndpoint')), n.catalog, n.schema);
   }
-  async findModelEndpoint(_name: ObjectName): Promise<ModelEndpointInfo | undefined> {
-    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+
+  async findModelEndpoint(name: ObjectName): Promise<ModelEndpointInfo | undefined> {
+    if (this.admin) return this.parts.endpoints.findModelEndpoint(name);
+    const n = normalizeObjectName('model endpoint', name);
+    const located = await this.parts.access.locateOrUndefined({ type: 'MODEL_ENDPOINT', name: n }, 'getModelEndpoint');
+    return located === undefined ? undefined : toModelEndpointInfo(objectOf(located), n.catalog, n.schema);
   }
-  async listModelEndpoints(_catalog: string, _schema: string): Promise<ModelEndpointInfo[]> {
-    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+
+  async listModelEndpoints(catalog: string, schema: string): Promise<ModelEndpointInfo[]> {
+    if (this.admin) return this.parts.endpoints.listModelEndpoints(catalog, schema);
+    const parent = await this.parts.access.locate(schemaRef(catalog, schema), 'listModelEndpoints');
+    const [c, s] = [(parent.catalog as StoredObject).name, objectOf(parent).name];
+    const visible = await this.visibleChildren(parent, ['model_endpoint'], 'MODEL_ENDPOINT', (o) => displayName(c, s, o.name));
+    return visible.map((o) => toModelEndpointInfo(o, c, s));
   }
-  async alterModelEndpoint(_name: ObjectName, _change: { readonly definition?: Readonly<Record<string, unknown>>; readonly comment?: string; readonly owner?: string }): Promise<ModelEndpointInfo> {
-    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+
+  async alterModelEndpoint(name: ObjectName, change: ModelEndpointChange): Promise<ModelEndpointInfo> {
+    if (!this.admin) {
+      const owner = change.owner === undefined ? {} : { owner: change.owner };
+      await this.manage({ type: 'MODEL_ENDPOINT', name: normalizeObjectName('model endpoint', name) }, 'alterModelEndpoint', owner);
+    }
+    return this.parts.endpoints.alterModelEndpoint(name, change);
   }
-  async dropModelEndpoint(_name: ObjectName, _options: DropOptions = {}): Promise<'dropped' | 'missing'> {
-    throw new LochError('NOT_IMPLEMENTED', 'catalog: model endpoints are not built yet');
+
+  async dropModelEndpoint(name: ObjectName, options: DropOptions = {}): Promise<'dropped' | 'missing'> {
+    if (!this.admin && !(await this.manageToDrop({ type: 'MODEL_ENDPOINT', name: normalizeObjectName('model endpoint', name) }, 'dropModelEndpoint', options))) return 'missing';
+    return this.parts.endpoints.dropModelEndpoint(name, options);
   }
 
   async dropFunction(name: ObjectName, options: DropOptions = {}): Promise<'dropped' | 'missing'> {

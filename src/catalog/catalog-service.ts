@@ -5,6 +5,7 @@ import { systemRandom } from '../core/random.js';
 import { openStore } from '../storage/open-store.js';
 import type { OpenStoreOptions } from '../storage/open-store.js';
 import { CatalogAccess, deniedError } from './catalog-access.js';
+import { CatalogEndpoints } from './catalog-endpoints.js';
 import { CatalogFunctions } from './catalog-functions.js';
 import { GovernedCatalog, normalizedRef } from './catalog-governed.js';
 import type { CatalogParts } from './catalog-governed.js';
@@ -96,6 +97,7 @@ export class LakehouseCatalog extends GovernedCatalog implements Catalog {
       objects: new CatalogObjects(ctx, lookup),
       tables: new TableRegistry(ctx, lookup),
       functions: new CatalogFunctions(ctx, lookup),
+      endpoints: new CatalogEndpoints(ctx, lookup),
       grants: new CatalogGrants(options.metastore, access, identity),
       pointers: new IcebergPointers(options.metastore),
     };

@@ -245,6 +245,12 @@ export interface Catalog {
    * (OR REPLACE also MANAGE on the existing one); get/find/list need visibility (any privilege
    * on the endpoint, e.g. EXECUTE, or ownership); alter (definition and/or comment) and drop
    * need ownership or MANAGE. Calling one needs EXECUTE (checked by the ai layer via authorize).
+   * Endpoints have their own namespace in a schema (one may share a table's or a function's
+   * name, as Databricks keeps serving endpoints apart); they make a schema non-empty for DROP
+   * SCHEMA without CASCADE and go with it under CASCADE. The definition is any JSON object
+   * (INVALID_ARGUMENT otherwise), stored as a deep copy and handed back as one; alter's
+   * `comment: ''` removes the comment. Errors: NOT_FOUND RESOURCE_DOES_NOT_EXIST, ALREADY_EXISTS
+   * RESOURCE_ALREADY_EXISTS, hidden ones PERMISSION_DENIED naming EXECUTE.
    */
   createModelEndpoint(name: ObjectName, definition: Readonly<Record<string, unknown>>, options?: CreateOptions & { readonly orReplace?: boolean }): Promise<'created' | 'exists' | 'replaced'>;
   getModelEndpoint(name: ObjectName): Promise<ModelEndpointInfo>;
@@ -265,7 +271,7 @@ export interface Catalog {
   getCatalog(name: string): Promise<CatalogInfo>;
   listCatalogs(): Promise<CatalogInfo[]>;
   alterCatalog(name: string, change: ObjectChange): Promise<CatalogInfo>;
-  /** CASCADE removes schemas, tables (managed data deleted) and volumes (managed files deleted). */
+  /** CASCADE removes schemas, tables (managed data deleted), volumes (managed files deleted), functions and model endpoints. */
   dropCatalog(name: string, options?: DropOptions): Promise<'dropped' | 'missing'>;
 
   createSchema(catalog: string, name: string, options?: CreateOptions & { readonly managedLocation?: string }): Promise<'created' | 'exists'>;

@@ -23,13 +23,19 @@
  */
 
 /**
- * What an object is. Governance adds 'function' (a SQL function under a schema), 'principal'
+ * What an object is. Governance adds 'function' (a SQL function under a schema),
+ * 'model_endpoint' (a model endpoint under a schema), 'secret_scope' (a secret scope with its
+ * ACL and encrypted values, parent null), 'principal'
  * (a user or group, parent null), 'token' (a personal access token by the SHA-256 of its text,
  * parent null) and 'metastore' (the singleton holding metastore-level grants, parent null).
  */
 export type ObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function' | 'model_endpoint' | 'secret_scope' | 'principal' | 'token' | 'metastore';
 
-/** The namespace a kind's names live in: tables and views share one, as in Unity Catalog. */
+/**
+ * The namespace a kind's names live in: tables and views share one, as in Unity Catalog; every
+ * other kind has its own, so a function or a model endpoint may share a table's name (Databricks
+ * keeps serving endpoints apart from tables and functions too).
+ */
 export function namespaceOf(kind: ObjectKind): string {
   return kind === 'table' || kind === 'view' ? 'relation' : kind;
 }

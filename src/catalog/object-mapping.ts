@@ -1,5 +1,5 @@
 import { LochError } from '../core/errors.js';
-import type { CatalogInfo, FunctionInfo, ObjectChange, ObjectCommon, SchemaInfo, TableFormat, TableInfo, TableType, VolumeInfo, VolumeType } from './catalog-types.js';
+import type { CatalogInfo, FunctionInfo, ModelEndpointInfo, ObjectChange, ObjectCommon, SchemaInfo, TableFormat, TableInfo, TableType, VolumeInfo, VolumeType } from './catalog-types.js';
 import type { ColumnMask, FunctionDefinition, FunctionParameter, RowFilter } from './governance/governance-types.js';
 import type { ObjectData, StoredObject } from './metastore.js';
 import { displayName } from './names.js';
@@ -9,7 +9,8 @@ import { displayName } from './names.js';
  * Document fields: comment, owner, properties, createdBy, updatedBy (every kind); storageRoot
  * (catalogs, schemas); tableType, format ('DELTA' when absent), location, metadataLocation
  * (ICEBERG tables), viewText, viewContext, viewColumns (tables and views); volumeType, location
- * (volumes); grants (every securable); rowFilter, columnMasks (tables); definition (functions). Unknown fields are kept on update, so a newer Loch's additions survive an older
+ * (volumes); grants (every securable); rowFilter, columnMasks (tables); definition (functions: the FunctionDefinition; model endpoints: the ai layer's
+ * opaque JSON object). Unknown fields are kept on update, so a newer Loch's additions survive an older
  * one's ALTER.
  */
 
@@ -94,6 +95,16 @@ export function toFunctionInfo(object: StoredObject, catalog: string, schema: st
     ...(typeof raw.comment === 'string' ? { comment: raw.comment } : {}),
     ...(typeof raw.deterministic === 'boolean' ? { deterministic: raw.deterministic } : {}),
   };
+  return { ...common(object), catalog, schema, name: object.name, definition };
+}
+
+/** A model endpoint: its definition document is handed back as stored (a deep copy). */
+export function toModelEndpointInfo(object: StoredObject, catalog: string, schema: string): ModelEndpointInfo {
+  const raw = object.data['definition'];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw corrupt(object, `model endpoint ${displayName(catalog, schema, object.name)}`, 'has no valid definition');
+  }
+  const definition = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
   return { ...common(object), catalog, schema, name: object.name, definition };
 }
 

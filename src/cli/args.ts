@@ -1,5 +1,7 @@
 import { LochError } from '../core/errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/writers.js';
+import { parseEndpointArgs, type EndpointCommand } from './commands/endpoint-command.js';
+import { parseSecretArgs, type SecretCommand } from './commands/secret-command.js';
 
 /** Options every command takes, before or after the command. */
 export interface GlobalOptions {
@@ -32,7 +34,9 @@ export type Command =
     }
   | { readonly kind: 'volume'; readonly action: VolumeAction; readonly paths: readonly string[]; readonly recursive: boolean }
   | ServeCommand
-  | TokenCommand;
+  | TokenCommand
+  | SecretCommand
+  | EndpointCommand;
 
 /** `loch serve`: the HTTP port (default 8080) and the PostgreSQL port (default 5433; null = none). */
 export interface ServeCommand {
@@ -207,7 +211,9 @@ function toCommand(positional: readonly string[], flags: Flags): Command {
   if (name === 'volume') return volumeCommand(rest, flags);
   if (name === 'serve') return serveCommand(rest, flags);
   if (name === 'token') return tokenCommand(rest, flags);
-  throw new LochError('INVALID_ARGUMENT', `cli: unknown command '${name}' (commands: sql, import, volume, serve, token; see loch --help)`);
+  if (name === 'secret') return parseSecretArgs(rest);
+  if (name === 'endpoint') return parseEndpointArgs(rest);
+  throw new LochError('INVALID_ARGUMENT', `cli: unknown command '${name}' (commands: sql, import, volume, serve, token, secret, endpoint; see loch --help)`);
 }
 
 function serveCommand(rest: readonly string[], flags: Flags): ServeCommand {

@@ -46,6 +46,26 @@ Usage:
                                     your own administrator principal
   loch token list [--user NAME]     tokens (id, principal, created, expires, comment)
   loch token revoke <token id>      revoke a token at once
+  loch secret put <scope> <key>     store a secret (e.g. a model provider's API key), encrypted;
+                                    the value is read from standard input when piped
+                                    (printf %s "$KEY" | loch secret put openai api_key) or
+                                    typed at a prompt that does not echo; never printed
+  loch secret list [<scope>]        scopes (scope, owner, created), or a scope's keys (key,
+                                    updated) — never values
+  loch secret delete <scope> <key> / loch secret delete-scope <scope>
+  loch secret acl put <scope> <principal> READ|WRITE|MANAGE
+  loch secret acl delete <scope> <principal> / loch secret acl list <scope>
+                                    who may use (READ), change (WRITE) or administer (MANAGE)
+                                    a scope; endpoints need READ on their key's scope
+  loch endpoint list [<catalog>.<schema>]
+                                    model endpoints (name, provider, task, model, owner)
+  loch endpoint describe <name>     an endpoint's settings (its key as secret('scope', 'key'))
+  loch endpoint drop <name>         drop an endpoint
+                                    Create and change endpoints with SQL:
+                                    CREATE MODEL ENDPOINT main.default.chat PROVIDER 'openai'
+                                      OPTIONS (url 'https://api.openai.com/v1',
+                                      model 'gpt-4o-mini', api_key secret('openai', 'api_key'))
+                                    ALTER MODEL ENDPOINT … SET OPTIONS (max_concurrency 4)
 
 Options (before or after the command):
   --warehouse, -w <dir | s3://bucket/prefix>

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Loch } from '../sql/loch.js';
 import { splitStatements } from '../sql/parse/index.js';
 import { parseArgs, type CliArgs } from './args.js';
+import { endpointCommand } from './commands/endpoint-command.js';
 import { importFile } from './commands/import-command.js';
+import { secretCommand } from './commands/secret-command.js';
 import { tokenCommand } from './commands/token-command.js';
 import { volumeCommand } from './commands/volume-command.js';
 import { HELP } from './help.js';
@@ -71,6 +73,12 @@ async function dispatch(loch: Loch, args: CliArgs, term: Terminal): Promise<numb
     }
     case 'token':
       await tokenCommand(loch, command, { term, format: options.format, limits });
+      return 0;
+    case 'secret':
+      await secretCommand(loch, command, { term, format: options.format, limits });
+      return 0;
+    case 'endpoint':
+      await endpointCommand(loch, command, { term, format: options.format, limits });
       return 0;
     default:
       return 0;

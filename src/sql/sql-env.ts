@@ -12,6 +12,11 @@ import type { LochExtension } from './extension.js';
 export class SessionState {
   catalog = 'main';
   schema = 'default';
+  /**
+   * Session configuration set with `SET <key> = <value>` for keys an extension owns (e.g.
+   * `loch.ai.endpoint`); keys lower-case. Lives as long as the session (a shell, a connection).
+   */
+  readonly settings = new Map<string, string>();
 }
 
 /** What every statement executor gets: the table layer's context, the catalog and the session. */

@@ -27,16 +27,23 @@ export interface InvokeOptions {
  *   owner's rights, never the caller's, and never appears in errors or logs.
  * - Limits per endpoint, shared by every caller in this process: at most `maxConcurrency`
  *   attempts in flight (waiters queue FIFO), at most `requestsPerMinute` attempts started.
+ *   A backoff wait holds no slot; a stream holds its slot until it ends or its reader stops.
+ *   An altered endpoint's new limits apply to the calls that start after the change.
  * - Retries: retryable failures (429, 5xx, 408, connection failures, timeouts) are retried up to
  *   `maxRetries` times with exponential backoff and full jitter; a `Retry-After` longer than the
  *   backoff is honoured. Non-retryable failures (400, 401…) fail at once.
  * - Fallbacks: when the endpoint still fails with a retryable error, each fallback endpoint is
- *   tried in order (EXECUTE checked on each); the log records which endpoint served.
+ *   tried in order (EXECUTE checked on each); the log records which endpoint served. A
+ *   fallback the caller may not execute, that is gone, serves another task or whose key cannot
+ *   be read is skipped; fallbacks of fallbacks are not followed. When none serves, the
+ *   primary's error is thrown, its message saying what became of each fallback.
  * - Cache: with `cache` on, a deterministic request (temperature 0, or any embedding request) is
  *   answered from memory when an identical one succeeded within the TTL (logged `cached`).
  * - Streams: retries and fallbacks happen only before the first chunk; after it a failure ends
  *   the stream with the error.
- * - Every call (success or failure) produces one InferenceEvent, after it ends.
+ * - Every call (success or failure) produces one InferenceEvent, after it ends (a call refused
+ *   before its endpoint was read has provider and model ''; a stream whose reader stops early
+ *   is logged `cancelled`).
  * Errors: NOT_FOUND for an unknown endpoint the caller may see, INVALID_ARGUMENT for a request
  * the endpoint's task cannot serve (chat on an embeddings endpoint), the provider's LochError
  * (provider-error.ts) when attempts are exhausted, CANCELLED when `signal` aborts.

@@ -1,10 +1,10 @@
 import type { Clock } from '../../core/clock.js';
 import type { IdSource } from '../../core/ids.js';
-import { LochError } from '../../core/errors.js';
 import type { SecretStore } from '../../catalog/secrets/secret-store.js';
 import type { IdentityStore } from '../../catalog/governance/identity-store.js';
 import type { ModelProvider, ProviderKind } from '../providers/provider.js';
 import type { InferenceSink, ModelGateway } from './gateway-types.js';
+import { Gateway } from './model-gateway.js';
 
 export interface GatewayOptions {
   readonly secrets: SecretStore;
@@ -20,10 +20,11 @@ export interface GatewayOptions {
   readonly log: InferenceSink;
 }
 
-/** The ModelGateway (placeholder until H2 lands it). */
-export function createGateway(_options: GatewayOptions): ModelGateway {
-  const refuse = (): never => {
-    throw new LochError('NOT_IMPLEMENTED', 'ai: the model gateway is not built yet');
-  };
-  return { chat: async () => refuse(), chatStream: () => refuse(), embed: async () => refuse(), resolve: async () => refuse() };
+/**
+ * The ModelGateway over `options.providers`: endpoints resolved and EXECUTE-authorized through
+ * each call's catalog, keys read with the owner's rights, per-endpoint limits shared by every
+ * caller of this gateway, retries, fallbacks, cache, one inference event per call.
+ */
+export function createGateway(options: GatewayOptions): ModelGateway {
+  return new Gateway(options);
 }

@@ -16,6 +16,7 @@ const schema = (grants: Grants = {}, owner = 'admin'): SecurableNode => ({ type:
 const table = (grants: Grants = {}, owner = 'admin'): SecurableNode => ({ type: 'TABLE', name: 'shop.sales.orders', owner, grants });
 const volume = (grants: Grants = {}, owner = 'admin'): SecurableNode => ({ type: 'VOLUME', name: 'shop.sales.files', owner, grants });
 const fn = (grants: Grants = {}, owner = 'admin'): SecurableNode => ({ type: 'FUNCTION', name: 'shop.sales.f', owner, grants });
+const endpoint = (grants: Grants = {}, owner = 'admin'): SecurableNode => ({ type: 'MODEL_ENDPOINT', name: 'shop.sales.chat', owner, grants });
 const USE: Grants = { alice: ['USE CATALOG'] };
 const USE_S: Grants = { alice: ['USE SCHEMA'] };
 
@@ -82,6 +83,16 @@ describe('decide', () => {
     ['READ VOLUME is not WRITE VOLUME', alice, 'WRITE VOLUME', [catalog(USE), schema(USE_S), volume({ alice: ['READ VOLUME'] })], 'deny WRITE VOLUME on VOLUME'],
     ['EXECUTE on the schema', alice, 'EXECUTE', [catalog(USE), schema({ alice: ['USE SCHEMA', 'EXECUTE'] }), fn()], 'allow'],
     ['EXECUTE missing', alice, 'EXECUTE', [catalog(USE), schema(USE_S), fn()], 'deny EXECUTE on FUNCTION'],
+    // model endpoints
+    ['EXECUTE on the endpoint', alice, 'EXECUTE', [catalog(USE), schema(USE_S), endpoint({ alice: ['EXECUTE'] })], 'allow'],
+    ['EXECUTE on the schema reaches endpoints', alice, 'EXECUTE', [catalog(USE), schema({ alice: ['USE SCHEMA', 'EXECUTE'] }), endpoint()], 'allow'],
+    ['ALL PRIVILEGES on the catalog gives EXECUTE on endpoints', alice, 'EXECUTE', [catalog({ alice: ['ALL PRIVILEGES'] }), schema(), endpoint()], 'allow'],
+    ['EXECUTE on an endpoint without the USE path', alice, 'EXECUTE', [catalog(USE), schema(), endpoint({ alice: ['EXECUTE'] })], 'deny USE SCHEMA on SCHEMA'],
+    ['EXECUTE on an endpoint missing', alice, 'EXECUTE', [catalog(USE), schema(USE_S), endpoint()], 'deny EXECUTE on MODEL_ENDPOINT'],
+    ['CREATE MODEL ENDPOINT on the schema', alice, 'CREATE MODEL ENDPOINT', [catalog(USE), schema({ alice: ['USE SCHEMA', 'CREATE MODEL ENDPOINT'] })], 'allow'],
+    ['CREATE FUNCTION is not CREATE MODEL ENDPOINT', alice, 'CREATE MODEL ENDPOINT', [catalog(USE), schema({ alice: ['USE SCHEMA', 'CREATE FUNCTION'] })], 'deny CREATE MODEL ENDPOINT on SCHEMA'],
+    ['the endpoint owner may manage it', alice, 'MANAGE', [catalog(USE), schema(USE_S), endpoint({}, 'alice')], 'allow'],
+    ['EXECUTE does not give MANAGE on an endpoint', alice, 'MANAGE', [catalog(USE), schema(USE_S), endpoint({ alice: ['EXECUTE'] })], 'deny MANAGE on MODEL_ENDPOINT'],
     // admins
     ['an admin needs nothing', root, 'MODIFY', [catalog(), schema(), table()], 'allow'],
     ['an admin manages the metastore', root, 'MANAGE', [metastore()], 'allow'],
@@ -118,6 +129,8 @@ describe('decideVisible', () => {
     ['a volume with WRITE VOLUME', alice, [catalog(USE), schema(USE_S), volume({ alice: ['WRITE VOLUME'] })], 'allow'],
     ['a volume with nothing', alice, [catalog(USE), schema(USE_S), volume()], 'deny READ VOLUME on VOLUME'],
     ['a function with EXECUTE from the catalog', alice, [catalog({ alice: ['USE CATALOG', 'USE SCHEMA', 'EXECUTE'] }), schema(), fn()], 'allow'],
+    ['an endpoint with EXECUTE', alice, [catalog(USE), schema(USE_S), endpoint({ alice: ['EXECUTE'] })], 'allow'],
+    ['an endpoint with nothing', alice, [catalog(USE), schema(USE_S), endpoint()], 'deny EXECUTE on MODEL_ENDPOINT'],
     ['a function with nothing', alice, [catalog(USE), schema(USE_S), fn()], 'deny EXECUTE on FUNCTION'],
     ['anything for an admin', root, [catalog(), schema(), volume()], 'allow'],
   ];
@@ -149,13 +162,17 @@ describe('privileges', () => {
   it('lists grantable privileges in canonical order', () => {
     expect(grantablePrivileges('TABLE')).toEqual(['SELECT', 'MODIFY', 'ALL PRIVILEGES', 'MANAGE']);
     expect(grantablePrivileges('SCHEMA')).toEqual([
-      'USE SCHEMA', 'CREATE TABLE', 'CREATE VOLUME', 'CREATE FUNCTION', 'SELECT', 'MODIFY', 'READ VOLUME', 'WRITE VOLUME', 'EXECUTE', 'ALL PRIVILEGES', 'MANAGE',
+      'USE SCHEMA', 'CREATE TABLE', 'CREATE VOLUME', 'CREATE FUNCTION', 'CREATE MODEL ENDPOINT', 'SELECT', 'MODIFY', 'READ VOLUME', 'WRITE VOLUME', 'EXECUTE', 'ALL PRIVILEGES', 'MANAGE',
     ]);
     expect(grantablePrivileges('METASTORE')).toEqual(['CREATE CATALOG', 'ALL PRIVILEGES']);
+    expect(grantablePrivileges('MODEL_ENDPOINT')).toEqual(['EXECUTE', 'ALL PRIVILEGES', 'MANAGE']);
+    expect(grantablePrivileges('CATALOG')).toContain('CREATE MODEL ENDPOINT');
   });
 
   it('expands ALL PRIVILEGES without MANAGE', () => {
     expect(expandAllPrivileges('VOLUME')).toEqual(['READ VOLUME', 'WRITE VOLUME']);
+    expect(expandAllPrivileges('MODEL_ENDPOINT')).toEqual(['EXECUTE']);
+    expect(expandAllPrivileges('SCHEMA')).toEqual(expect.arrayContaining(['CREATE MODEL ENDPOINT', 'EXECUTE']));
     expect(expandAllPrivileges('CATALOG')).toContain('USE CATALOG');
     expect(expandAllPrivileges('CATALOG')).not.toContain('MANAGE');
   });

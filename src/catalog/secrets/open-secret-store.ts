@@ -2,7 +2,8 @@ import type { Metastore } from '../metastore.js';
 import type { Clock } from '../../core/clock.js';
 import type { IdSource } from '../../core/ids.js';
 import type { Random } from '../../core/random.js';
-import { LochError } from '../../core/errors.js';
+import { MetastoreSecretStore } from './metastore-secret-store.js';
+import { resolveSecretKey } from './secret-key.js';
 import type { SecretStore } from './secret-store.js';
 
 export interface SecretStoreOptions {
@@ -20,10 +21,17 @@ export interface SecretStoreOptions {
   readonly keyFile?: string;
 }
 
-/** The metastore-backed SecretStore. (Placeholder until H3 lands the implementation.) */
-export function openSecretStore(_options: SecretStoreOptions): SecretStore {
-  const refuse = async (): Promise<never> => {
-    throw new LochError('NOT_IMPLEMENTED', 'secrets: not built yet');
+/**
+ * The metastore-backed SecretStore (metastore-secret-store.ts). Opening is free: the master key
+ * is resolved (secret-key.ts; the key file created if needed) on the first put or reveal, so a
+ * Loch that never touches a secret value never reads or creates a key file. A bad key is
+ * reported then, by that call.
+ */
+export function openSecretStore(options: SecretStoreOptions): SecretStore {
+  const sources = {
+    random: options.random,
+    ...(options.secretKey !== undefined ? { secretKey: options.secretKey } : {}),
+    ...(options.keyFile !== undefined ? { keyFile: options.keyFile } : {}),
   };
-  return { createScope: refuse, deleteScope: refuse, listScopes: refuse, putSecret: refuse, deleteSecret: refuse, listSecrets: refuse, putAcl: refuse, deleteAcl: refuse, listAcls: refuse, check: refuse, reveal: refuse };
+  return new MetastoreSecretStore({ metastore: options.metastore, clock: options.clock, random: options.random, key: () => resolveSecretKey(sources) });
 }

@@ -9,6 +9,8 @@ import { limitBodies } from './body-limit.js';
 import type { ApiDeps, ServerEnv } from './context.js';
 import { ICEBERG_REST_PREFIX, errorResponse, failureResponse } from './error-shape.js';
 import { requestLog } from './request-log.js';
+import { servingEndpointsApi } from '../serving/endpoint-routes.js';
+import { servingApi } from '../serving/invocation-routes.js';
 import type { RequestLogger } from './request-log.js';
 import { tokenApi } from './token-routes.js';
 
@@ -48,7 +50,7 @@ export class InFlight {
 
 /**
  * The server's one HTTP application: request ids and the request log, the body limit (413 in
- * the shape of the API the path belongs to), `GET /health`, the APIs (statements, tokens, files, Iceberg REST, Unity Catalog), JSON 404s for
+ * the shape of the API the path belongs to), `GET /health`, the APIs (statements, tokens, files, Iceberg REST, Unity Catalog, serving endpoints), JSON 404s for
  * unknown routes and one error handler for everything thrown (through errors.ts; never a stack
  * trace to the client, failures that are bugs go to the log).
  */
@@ -66,6 +68,8 @@ export function createApp(deps: ApiDeps, parts: AppParts): Hono<ServerEnv> {
   // Before Unity Catalog: its routes are under the same prefix and must win.
   app.route(ICEBERG_REST_PREFIX, icebergRestApi(deps));
   app.route('/api/2.1/unity-catalog', unityCatalogApi(deps));
+  app.route('/api/2.0/serving-endpoints', servingEndpointsApi(deps));
+  app.route('/serving-endpoints', servingApi(deps));
   app.notFound((c) => errorResponse(c, 404, 'ENDPOINT_NOT_FOUND', `http: no such endpoint: ${c.req.method} ${c.req.path.slice(0, 200)}`));
   app.onError((error, c) =>
     failureResponse(c, error, (bug) => {

@@ -58,7 +58,7 @@ async function showGrants(env: SqlEnv, securable: SecurableRef, principal: strin
 /**
  * SHOW GRANTS TO principal (a Loch extension; Databricks has it for share recipients only): the
  * grants held directly by the principal on every securable the caller can see, found by walking
- * the metastore, catalogs, schemas and their tables, volumes and functions (one metastore read
+ * the metastore, catalogs, schemas and their tables, volumes, functions and model endpoints (one metastore read
  * per object: meant for interactive use). Grants through the principal's groups are not shown
  * (ask for the group). Admins may ask about anyone; others about themselves or their groups.
  */
@@ -79,21 +79,23 @@ async function showGrantsTo(env: SqlEnv, principal: string): Promise<WriteSummar
   return { resultSql: grantRowsSql(rows) };
 }
 
-/** The metastore and every catalog, schema, table, volume and function the catalog lists to its actor. */
+/** The metastore and every catalog, schema, table, volume, function and model endpoint the catalog lists to its actor. */
 async function visibleSecurables(catalog: Catalog): Promise<SecurableRef[]> {
   const out: SecurableRef[] = [{ type: 'METASTORE' }];
   for (const c of await catalog.listCatalogs()) {
     out.push({ type: 'CATALOG', catalog: c.name });
     for (const s of await quietly(() => catalog.listSchemas(c.name), [])) {
       out.push({ type: 'SCHEMA', catalog: c.name, schema: s.name });
-      const [tables, volumes, functions] = await Promise.all([
+      const [tables, volumes, functions, endpoints] = await Promise.all([
         quietly(() => catalog.listTables(c.name, s.name), []),
         quietly(() => catalog.listVolumes(c.name, s.name), []),
         quietly(() => catalog.listFunctions(c.name, s.name), []),
+        quietly(() => catalog.listModelEndpoints(c.name, s.name), []),
       ]);
       for (const t of tables) out.push({ type: 'TABLE', name: { catalog: c.name, schema: s.name, name: t.name } });
       for (const v of volumes) out.push({ type: 'VOLUME', name: { catalog: c.name, schema: s.name, name: v.name } });
       for (const f of functions) out.push({ type: 'FUNCTION', name: { catalog: c.name, schema: s.name, name: f.name } });
+      for (const e of endpoints) out.push({ type: 'MODEL_ENDPOINT', name: { catalog: c.name, schema: s.name, name: e.name } });
     }
   }
   return out;

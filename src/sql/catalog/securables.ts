@@ -26,6 +26,8 @@ export function resolveSecurable(state: SessionState, spec: SecurableSpec): Secu
       return { type: 'VOLUME', name: resolveName(state, spec.name) };
     case 'function':
       return { type: 'FUNCTION', name: resolveName(state, spec.name) };
+    case 'model_endpoint':
+      return { type: 'MODEL_ENDPOINT', name: resolveName(state, spec.name) };
   }
 }
 

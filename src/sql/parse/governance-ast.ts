@@ -14,7 +14,9 @@ export type SecurableSpec =
   | { readonly kind: 'catalog'; readonly name?: string }
   | { readonly kind: 'schema'; readonly name: NameParts }
   /** TABLE and VIEW are one securable type (TABLE), as in Unity Catalog; the keyword is kept for messages. */
-  | { readonly kind: 'table' | 'view' | 'volume' | 'function'; readonly name: NameParts };
+  | { readonly kind: 'table' | 'view' | 'volume' | 'function'; readonly name: NameParts }
+  /** MODEL ENDPOINT e (a MODEL_ENDPOINT securable). */
+  | { readonly kind: 'model_endpoint'; readonly name: NameParts };
 
 export interface GrantStatement {
   readonly kind: 'grant' | 'revoke';

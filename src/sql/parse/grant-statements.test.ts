@@ -31,6 +31,22 @@ describe('parseGovernanceStatement', () => {
     expect(on('volume.t')).toEqual({ kind: 'table', name: ['volume', 't'] });
   });
 
+  it('reads MODEL ENDPOINT securables and USE ENDPOINT as EXECUTE on them only', () => {
+    expect(parseGovernanceStatement('GRANT use endpoint, EXECUTE ON MODEL ENDPOINT main.ai.chat TO bob')).toEqual({
+      kind: 'grant',
+      privileges: ['EXECUTE'],
+      securable: { kind: 'model_endpoint', name: ['main', 'ai', 'chat'] },
+      principal: 'bob',
+    });
+    expect(parseGovernanceStatement('REVOKE USE_ENDPOINT ON model endpoint chat FROM bob')).toMatchObject({ kind: 'revoke', privileges: ['EXECUTE'], securable: { kind: 'model_endpoint', name: ['chat'] } });
+    expect(parseGovernanceStatement('GRANT CREATE MODEL ENDPOINT ON SCHEMA main.ai TO bob')).toMatchObject({ privileges: ['CREATE MODEL ENDPOINT'], securable: { kind: 'schema', name: ['main', 'ai'] } });
+    expect(parseGovernanceStatement('SHOW GRANTS bob ON MODEL ENDPOINT ai.chat')).toEqual({ kind: 'show_grants', principal: 'bob', securable: { kind: 'model_endpoint', name: ['ai', 'chat'] } });
+    expect(() => parseGovernanceStatement('GRANT USE ENDPOINT ON SCHEMA main.ai TO bob')).toThrow(/USE ENDPOINT applies only ON MODEL ENDPOINT .*at line 1 column 7/);
+    expect(() => parseGovernanceStatement('GRANT EXECUTE ON MODEL ENDPOINT a.b.c.d TO bob')).toThrow(/4 name parts/);
+    // A table called `model`, qualified, is still a table.
+    expect((parseGovernanceStatement('GRANT SELECT ON model.t TO x') as { securable: unknown }).securable).toEqual({ kind: 'table', name: ['model', 't'] });
+  });
+
   it('reads SHOW GRANTS forms', () => {
     expect(parseGovernanceStatement('SHOW GRANTS ON TABLE t')).toEqual({ kind: 'show_grants', securable: { kind: 'table', name: ['t'] } });
     expect(parseGovernanceStatement('show grant `a@b` on schema s')).toEqual({ kind: 'show_grants', principal: 'a@b', securable: { kind: 'schema', name: ['s'] } });

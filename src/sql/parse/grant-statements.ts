@@ -4,6 +4,7 @@ import { readName, readPrincipal } from './catalog-clauses.js';
 import type { GovernanceStatement, GrantStatement, SecurableSpec } from './governance-ast.js';
 import { readIdentityStatement } from './identity-syntax.js';
 import { isTrivia, tokenizePartial } from './lexer.js';
+import type { Token } from './lexer.js';
 import { isPunct, isWord, type TokenCursor } from './token-cursor.js';
 import { acceptWord, expectEnd, statementCursor } from './write-clauses.js';
 
@@ -25,8 +26,9 @@ const SECOND_WORDS = new Set(['grant', 'grants', 'user', 'users', 'group', 'grou
  *   DROP GROUP [IF EXISTS] g                    SHOW USERS [[LIKE] 'pattern']
  *   SHOW GROUPS [WITH USER u | WITH GROUP g] [[LIKE] 'pattern']
  * where securable is METASTORE | CATALOG [c] | {SCHEMA | DATABASE} s | [TABLE] t | VIEW v |
- * VOLUME v | FUNCTION f, privileges are spelled as in Databricks (`USE CATALOG`, also
- * `USE_CATALOG`; `ALL [PRIVILEGES]`), and principals are names (backquoted when they hold
+ * VOLUME v | FUNCTION f | MODEL ENDPOINT e, privileges are spelled as in Databricks (`USE CATALOG`,
+ * also `USE_CATALOG`; `ALL [PRIVILEGES]`; `USE ENDPOINT` is read as EXECUTE, on a MODEL ENDPOINT
+ * only, so it is stored and shown as EXECUTE), and principals are names (backquoted when they hold
  * special characters: `` `alice@example.com` ``) or string literals.
  * Returns undefined for anything else; a malformed governance statement throws INVALID_ARGUMENT
  * "sql: <what is wrong> at line L column C".
@@ -48,9 +50,10 @@ export function parseGovernanceStatement(sql: string): GovernanceStatement | und
 function readGrant(cursor: TokenCursor, kind: 'grant' | 'revoke'): GrantStatement {
   const what = kind.toUpperCase();
   cursor.next();
-  const privileges = readPrivileges(cursor, what);
+  const written = readPrivileges(cursor, what);
   if (!acceptWord(cursor, 'on')) cursor.fail(`${what} expects ON after the privileges`);
   const securable = readSecurable(cursor, what);
+  const privileges = resolveSynonyms(cursor, what, written, securable);
   const preposition = kind === 'grant' ? 'to' : 'from';
   if (!acceptWord(cursor, preposition)) cursor.fail(`${what} expects ${preposition.toUpperCase()} <principal>`);
   const principal = readPrincipal(cursor, what);
@@ -58,24 +61,42 @@ function readGrant(cursor: TokenCursor, kind: 'grant' | 'revoke'): GrantStatemen
   return { kind, privileges, securable, principal };
 }
 
+/** `USE ENDPOINT`: the issue's synonym of EXECUTE, for model endpoints only. */
+const USE_ENDPOINT = 'USE ENDPOINT';
+
+/** A privilege as written: a known one, or the USE ENDPOINT synonym (with where it was, for errors). */
+type WrittenPrivilege = { readonly privilege: Privilege } | { readonly synonym: typeof USE_ENDPOINT; readonly at: Token | undefined };
+
 /** priv [, priv …] up to ON; each a run of words, underscores standing for spaces. */
-function readPrivileges(cursor: TokenCursor, what: string): Privilege[] {
-  const out: Privilege[] = [];
+function readPrivileges(cursor: TokenCursor, what: string): WrittenPrivilege[] {
+  const out: WrittenPrivilege[] = [];
   for (;;) {
     const start = cursor.peek();
     const words: string[] = [];
     while (cursor.peek()?.kind === 'word' && !isWord(cursor.peek(), 'on')) words.push((cursor.next()?.text ?? '').toUpperCase());
     if (words.length === 0) cursor.fail(`${what} expects a privilege`, start);
-    const privilege = privilegeOf(words.join(' ').replaceAll('_', ' '));
-    if (privilege === undefined) cursor.fail(`${what}: unknown privilege ${words.join(' ')} (expected one of ${PRIVILEGES.join(', ')})`, start);
-    if (!out.includes(privilege)) out.push(privilege);
+    const spelled = words.join(' ').replaceAll('_', ' ').replace(/\s+/g, ' ').trim();
+    const privilege = privilegeOf(spelled);
+    if (privilege !== undefined) out.push({ privilege });
+    else if (spelled === USE_ENDPOINT) out.push({ synonym: USE_ENDPOINT, at: start });
+    else cursor.fail(`${what}: unknown privilege ${words.join(' ')} (expected one of ${PRIVILEGES.join(', ')}, or USE ENDPOINT on a MODEL ENDPOINT)`, start);
     if (!isPunct(cursor.peek(), ',')) return out;
     cursor.next();
   }
 }
 
-function privilegeOf(text: string): Privilege | undefined {
-  const spelled = text.replace(/\s+/g, ' ').trim();
+/** The privileges to grant, synonyms replaced (USE ENDPOINT → EXECUTE), duplicates removed, in the order written. */
+function resolveSynonyms(cursor: TokenCursor, what: string, written: readonly WrittenPrivilege[], securable: SecurableSpec): Privilege[] {
+  const out: Privilege[] = [];
+  for (const p of written) {
+    if ('synonym' in p && securable.kind !== 'model_endpoint') cursor.fail(`${what}: USE ENDPOINT applies only ON MODEL ENDPOINT (use EXECUTE on other securables)`, p.at);
+    const privilege: Privilege = 'synonym' in p ? 'EXECUTE' : p.privilege;
+    if (!out.includes(privilege)) out.push(privilege);
+  }
+  return out;
+}
+
+function privilegeOf(spelled: string): Privilege | undefined {
   if (spelled === 'ALL') return 'ALL PRIVILEGES';
   return PRIVILEGES.find((p) => p === spelled);
 }
@@ -87,10 +108,15 @@ const KEYWORD_SECURABLES: Readonly<Record<string, { kind: 'table' | 'view' | 'vo
   function: { kind: 'function', parts: 3 },
 };
 
-/** METASTORE | CATALOG [c] | SCHEMA s | DATABASE s | TABLE t | VIEW v | VOLUME v | FUNCTION f | t */
+/** METASTORE | CATALOG [c] | SCHEMA s | DATABASE s | TABLE t | VIEW v | VOLUME v | FUNCTION f | MODEL ENDPOINT e | t */
 export function readSecurable(cursor: TokenCursor, what: string): SecurableSpec {
   const word = cursor.peek();
   const key = word?.kind === 'word' ? word.text.toLowerCase() : '';
+  if (key === 'model' && isWord(cursor.peek(1), 'endpoint')) {
+    cursor.next();
+    cursor.next();
+    return { kind: 'model_endpoint', name: readName(cursor, `${what} ON MODEL ENDPOINT`, 3) };
+  }
   if (key === 'metastore') {
     cursor.next();
     return { kind: 'metastore' };
