@@ -33,6 +33,8 @@ export interface BindOptions {
   readonly trusted?: boolean;
   /** An expression of a statement (bindExpression), not a whole query: told to extension rewriters. */
   readonly expression?: boolean;
+  /** The query is bound only to DESCRIBE its columns (views, function bodies): told to extension rewriters. */
+  readonly describeOnly?: boolean;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function bindQuery(env: SqlEnv, session: Session, sql: string, opti
     let finalSql = bound.sql;
     try {
       for (const extension of env.extensions ?? []) {
-        const rewrite = await extension.rewriteQuery?.(env, session, finalSql, options.expression === true ? 'expression' : 'query');
+        const rewrite = await extension.rewriteQuery?.(env, session, finalSql, options.expression === true ? 'expression' : options.describeOnly === true ? 'describe' : 'query');
         if (rewrite === undefined) continue;
         finalSql = rewrite.sql;
         releases.unshift(() => rewrite.release());

@@ -41,8 +41,12 @@ export interface QueryRewrite {
   release(): void;
 }
 
-/** Where a bound text comes from: a whole query, or an expression of a statement (UPDATE SET, a condition). */
-export type BoundKind = 'query' | 'expression';
+/**
+ * Where a bound text comes from: a query to run, an expression of a statement (UPDATE SET, a
+ * condition), or a query bound only to learn its columns (CREATE VIEW, CREATE FUNCTION): a
+ * rewriter must then do no costly work (no model calls), only keep the result types.
+ */
+export type BoundKind = 'query' | 'expression' | 'describe';
 
 export interface LochExtension {
   /** Short and unique (`ai`); `loch.extension(name)` finds it. */

@@ -300,7 +300,8 @@ export async function startFakeCore(record: boolean, handle: (exchange: FakeExch
       await handle({ req, res, path, body, badJson }, core);
     }).catch(() => res.destroy());
   });
-  server.keepAliveTimeout = 1000;
+  // undici keeps a connection for the hinted timeout minus one second: a short hint means a new connection per request.
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { ...core, port: (server.address() as AddressInfo).port };
 }

@@ -51,7 +51,7 @@ export async function rewriteAiQuery(runtime: AiRuntime, env: SqlEnv, session: S
     const aggregates = await aggregateNames(session);
     while (calls.length > 0) {
       const ctx = new CallContext(runtime, env, session, text, controller.signal, requestId);
-      text = await runRound(ctx, calls, aggregates, progress);
+      text = await runRound(ctx, calls, aggregates, progress, kind === 'describe');
       const left = findAiCalls(text);
       if (left.length >= calls.length) throw new LochError('INTERNAL', `ai: a round left ${left.length} of ${calls.length} ai calls`);
       calls = left;
@@ -65,12 +65,14 @@ export async function rewriteAiQuery(runtime: AiRuntime, env: SqlEnv, session: S
   return { sql: text, release: () => {} };
 }
 
-async function runRound(ctx: CallContext, calls: readonly AiCallSite[], aggregates: ReadonlySet<string>, progress: StageProgress): Promise<string> {
+/** One round; `describeOnly` stages no rows, so no model is called and only the types are kept. */
+async function runRound(ctx: CallContext, calls: readonly AiCallSite[], aggregates: ReadonlySet<string>, progress: StageProgress, describeOnly: boolean): Promise<string> {
   const choice = chooseBlock(ctx.sql, calls, aggregates);
   const plans: CallPlan[] = [];
   for (const { call } of choice.calls) plans.push(await planCall(ctx, call));
   const names = stageNames(++rounds, plans.map((p) => p.rowArgs.length));
-  await runStage(ctx, stagingSql(choice, names, plans.map((p) => p.rowArgs)), names, plans, progress);
+  const staging = stagingSql(choice, names, plans.map((p) => p.rowArgs));
+  await runStage(ctx, describeOnly ? `${staging} LIMIT 0` : staging, names, plans, progress);
   return rewrittenSql(choice, names);
 }
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { LochError } from '../../core/errors.js';
 import { dataTypeToDuckDb, quoteIdentifier, quoteString } from '../../expr/to-sql.js';
 import type { DataType, StructType } from '../../expr/types.js';
@@ -28,6 +29,8 @@ export async function rowsRelation(rows: Iterable<Record<string, unknown>> | Asy
   const dir = await mkdtemp(join(tmpdir(), 'loch-rows-'));
   const path = join(dir, 'rows.ndjson');
   const out = createWriteStream(path);
+  // A write still pending when the rows' iterator fails errors after destroy(): keep it from going uncaught.
+  out.on('error', () => {});
   const known = new Set(schema.fields.map((f) => f.name));
   let rowCount = 0;
   try {
@@ -41,7 +44,7 @@ export async function rowsRelation(rows: Iterable<Record<string, unknown>> | Asy
       rowCount++;
     }
     out.end();
-    await once(out, 'finish');
+    await finished(out);
   } catch (error) {
     out.destroy();
     await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import type { ErrorBody } from './context.js';
 import { httpFailure } from './errors.js';
+import { openAiErrorBody } from '../serving/serving-failure.js';
 
 /** Databricks' REST error body (statement API, token API, Unity Catalog). */
 export const databricksErrorBody: ErrorBody = (_status, code, message) => ({ error_code: code, message });
@@ -30,10 +31,15 @@ export const icebergErrorBody: ErrorBody = (status, _code, message) => ({
 });
 
 export const ICEBERG_REST_PREFIX = '/api/2.1/unity-catalog/iceberg-rest';
+/** The OpenAI-compatible base (and invocations): OpenAI's error shape, which its SDKs parse. */
+export const SERVING_PREFIX = '/serving-endpoints';
+
+const under = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
 
 /** The error shape of the API a request path belongs to. */
 export function errorBodyFor(path: string): ErrorBody {
-  return path === ICEBERG_REST_PREFIX || path.startsWith(`${ICEBERG_REST_PREFIX}/`) ? icebergErrorBody : databricksErrorBody;
+  if (under(path, ICEBERG_REST_PREFIX)) return icebergErrorBody;
+  return under(path, SERVING_PREFIX) ? openAiErrorBody : databricksErrorBody;
 }
 
 /** A JSON error response in the shape of the request's API. */

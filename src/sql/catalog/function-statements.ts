@@ -67,9 +67,10 @@ async function describeBody(env: SqlEnv, session: Session, name: ObjectName, s: 
   const state = new SessionState();
   state.catalog = name.catalog;
   state.schema = name.schema;
+  for (const [key, value] of env.state.settings) state.settings.set(key, value);
   let bound;
   try {
-    bound = await bindQuery({ ...env, state }, session, `SELECT ${cast} AS result FROM ${params}`);
+    bound = await bindQuery({ ...env, state }, session, `SELECT ${cast} AS result FROM ${params}`, { describeOnly: true });
     const rows = await (await session.query(`DESCRIBE ${bound.sql}`)).all();
     return duckDbTypeAsSpark(String(rows[0]?.[1]), 'result');
   } catch (cause) {

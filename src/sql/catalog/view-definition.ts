@@ -58,7 +58,7 @@ export function notAView(display: string): LochError {
 
 /** The query's output columns with DuckDB types, from DESCRIBE of the bound query. */
 async function describeQuery(env: SqlEnv, session: Session, query: string, view: string): Promise<ViewColumn[]> {
-  const bound = await bindQuery(env, session, query);
+  const bound = await bindQuery(env, session, query, { describeOnly: true });
   try {
     const rows = await (await session.query(`DESCRIBE ${bound.sql}`)).all();
     return rows.map((row) => ({ name: String(row[0]), type: String(row[1]) }));

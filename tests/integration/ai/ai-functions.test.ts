@@ -51,6 +51,21 @@ async function failure(sql: string): Promise<LochError> {
 }
 
 describe('ai_* functions over rows', () => {
+  it('CREATE VIEW and CREATE FUNCTION over ai_* calls make no model call; reading the view does', async () => {
+    const created = await requestsDuring(async () => {
+      await h.loch.sql("CREATE VIEW main.default.summaries AS SELECT id, ai_summarize(txt, endpoint => 'chat') AS s FROM main.default.docs");
+      await h.loch.sql("CREATE FUNCTION main.default.shout(x STRING) RETURNS STRING RETURN upper(ai_gen(x, endpoint => 'chat'))");
+    });
+    expect(created.requests).toEqual([]);
+    const described = await h.rows('DESCRIBE main.default.summaries');
+    expect(described.map((r) => [r['col_name'], r['data_type']])).toEqual([['id', 'bigint'], ['s', 'string']]);
+    const read = await requestsDuring(() => h.rows('SELECT id, s FROM main.default.summaries ORDER BY id LIMIT 2'));
+    expect(read.result.map((r) => Number(r['id']))).toEqual([0, 1]);
+    expect(read.requests.length).toBeGreaterThan(0);
+    const shouted = await h.rows("SELECT main.default.shout('hi') AS v");
+    expect(shouted[0]?.['v']).toBe('ECHO: HI');
+  });
+
   it('ai_gen keeps input order although replies finish out of order', async () => {
     const rows = await h.rows("SELECT id, ai_gen('slow:' || ((7 * id) % 5 * 4) || ': ask ' || id, endpoint => 'chat') AS g FROM range(24) r(id)");
     expect(rows.map((r) => Number(r['id']))).toEqual(Array.from({ length: 24 }, (_, i) => i));
