@@ -13,9 +13,9 @@ import type { SecretStore } from '../../src/catalog/secrets/secret-store.js';
 import { SqliteMetastore } from '../../src/catalog/sqlite/sqlite-metastore.js';
 import { FixedClock, SequentialIds } from '../../src/core/index.js';
 import type { Clock, IdSource } from '../../src/core/index.js';
-import { LochError } from '../../src/core/errors.js';
 import { seededBytes, systemRandom } from '../../src/core/random.js';
 import { describePostgres } from '../support/local-postgres.js';
+import { rejection } from '../../src/test-support/errors.js';
 
 interface Fixture {
   readonly metastore: Metastore;
@@ -37,15 +37,7 @@ const ALICE = user('alice');
 const BOB = user('bob', ['analysts']);
 const CAROL = user('carol');
 
-async function failure(promise: Promise<unknown>): Promise<LochError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a LochError');
-}
+const failure = rejection;
 
 /** The SecretStore contract on one metastore backend. */
 function secretStoreContract(label: string, factory: Factory): void {

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ObjectName } from '../../src/catalog/catalog-types.js';
 import type { Principal } from '../../src/catalog/governance/governance-types.js';
-import { LochError } from '../../src/core/errors.js';
 import { Loch } from '../../src/sql/loch.js';
 import type { LochSession } from '../../src/sql/loch.js';
 import { tempDir } from '../support/delta-fixture.js';
+import { rejection } from '../../src/test-support/errors.js';
 
 /**
  * Model endpoints as governed catalog objects, through the SQL layer's Loch (no ai extension):
@@ -28,15 +28,7 @@ const as = async (s: LochSession, sql: string): Promise<unknown[][]> => (await s
 const session = async (name: string): Promise<LochSession> => loch.session({ principal: (await loch.identity.resolve(name)) as Principal });
 const names = async (s: LochSession, schema = 'ai'): Promise<string[]> => (await s.catalog.listModelEndpoints('main', schema)).map((e) => e.name);
 
-async function failure(promise: Promise<unknown>): Promise<LochError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof LochError) return error;
-    throw error;
-  }
-  throw new Error('expected a LochError, but it succeeded');
-}
+const failure = rejection;
 
 beforeAll(async () => {
   root = await tempDir('loch-governance-endpoints-');

@@ -1,6 +1,7 @@
 import type { Session } from '../../engine/index.js';
 import type { ExtensionHost } from '../../sql/extension.js';
 import { appendRows } from '../../sql/governance-log/row-append.js';
+import { FlushScheduler } from '../../sql/governance-log/flush-scheduler.js';
 import type { InferenceEvent, InferenceSink } from '../gateway/gateway-types.js';
 import { INFERENCE_LOG_SCHEMA, ensureInferenceTables, inferenceRow } from './inference-tables.js';
 
@@ -47,11 +48,8 @@ export interface InferenceLogStats {
  */
 export class InferenceLog implements InferenceSink {
   private queue: InferenceEvent[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private chain: Promise<void> = Promise.resolve();
   private location: Promise<string> | undefined;
-  private closed = false;
-  private batchPending = false;
+  private readonly scheduler: FlushScheduler;
   private warned = false;
   private counts = { rows: 0, dropped: 0, flushes: 0, failedFlushes: 0 };
   readonly enabled: boolean;
@@ -71,6 +69,7 @@ export class InferenceLog implements InferenceSink {
     this.maxQueued = Math.max(1, options.maxQueued ?? 100_000);
     this.maxTextChars = options.maxTextChars ?? 262_144;
     this.warn = options.warn ?? ((message) => console.warn(message));
+    this.scheduler = new FlushScheduler(this.interval, () => this.flushOnce());
   }
 
   get stats(): InferenceLogStats {
@@ -80,14 +79,13 @@ export class InferenceLog implements InferenceSink {
   record(event: InferenceEvent): void {
     if (!this.enabled) return;
     try {
-      if (this.closed || this.queue.length >= this.maxQueued) {
+      if (this.scheduler.closed || this.queue.length >= this.maxQueued) {
         this.counts.dropped++;
         this.problem(`inference log: dropped events (queue full at ${this.maxQueued}, or recorded after close); see system.ai.inference_log`);
         return;
       }
       this.queue.push(event);
-      if (this.queue.length >= this.batchSize) this.flushBatch();
-      else this.schedule();
+      this.scheduler.queued(this.queue.length >= this.batchSize);
     } catch {
       // record never fails a model call.
     }
@@ -95,42 +93,15 @@ export class InferenceLog implements InferenceSink {
 
   /** Writes everything queued so far. Never rejects. */
   flush(): Promise<void> {
-    const run = this.chain.then(() => this.flushOnce()).catch(() => {});
-    this.chain = run;
-    return run;
+    return this.scheduler.flush();
   }
 
   /** Stops the timer and flushes; events recorded afterwards are dropped. */
-  async close(): Promise<void> {
-    this.closed = true;
-    this.cancelTimer();
-    await this.flush();
-  }
-
-  private flushBatch(): void {
-    if (this.batchPending) return;
-    this.batchPending = true;
-    this.cancelTimer();
-    void this.flush();
-  }
-
-  private schedule(): void {
-    if (this.timer !== undefined || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.interval);
-    this.timer.unref?.();
-  }
-
-  private cancelTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+  close(): Promise<void> {
+    return this.scheduler.close();
   }
 
   private async flushOnce(): Promise<void> {
-    this.cancelTimer();
-    this.batchPending = false;
     const events = this.queue.splice(0, this.queue.length);
     if (events.length === 0) return;
     let session: Session | undefined;
@@ -148,7 +119,7 @@ export class InferenceLog implements InferenceSink {
     } finally {
       await session?.close().catch(() => {});
     }
-    if (this.queue.length > 0) this.schedule();
+    if (this.queue.length > 0) this.scheduler.schedule();
   }
 
   private tableLocation(): Promise<string> {

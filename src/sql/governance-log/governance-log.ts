@@ -6,6 +6,7 @@ import { auditRow } from './audit-rows.js';
 import { LineageAnalyzer } from './lineage-analyzer.js';
 import { lineageRows } from './lineage-rows.js';
 import type { LineageEvent, LineageSink } from './lineage-types.js';
+import { FlushScheduler } from './flush-scheduler.js';
 import { appendRows } from './row-append.js';
 import type { SystemRow } from './row-append.js';
 import { SYSTEM_SCHEMAS, ensureSystemTables } from './system-tables.js';
@@ -67,12 +68,8 @@ export class GovernanceLog implements AuditSink, LineageSink {
   private audits: AuditEvent[] = [];
   private lineage: LineageEvent[] = [];
   private droppedSinceFlush = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private chain: Promise<void> = Promise.resolve();
   private tables: Promise<SystemLocations> | undefined;
-  private closed = false;
-  /** A flush for a full batch is on its way (so later events do not queue more). */
-  private batchPending = false;
+  private readonly scheduler: FlushScheduler;
   private counts = { auditRows: 0, tableLineageRows: 0, columnLineageRows: 0, dropped: 0, flushes: 0 };
   private readonly interval: number;
   private readonly batchSize: number;
@@ -84,6 +81,7 @@ export class GovernanceLog implements AuditSink, LineageSink {
     this.batchSize = options.batchSize ?? 500;
     this.maxQueued = options.maxQueued ?? 20_000;
     this.warn = options.warn ?? ((message) => process.emitWarning(message, 'LochGovernanceLog'));
+    this.scheduler = new FlushScheduler(this.interval, () => this.flushOnce());
   }
 
   get stats(): GovernanceLogStats {
@@ -100,53 +98,25 @@ export class GovernanceLog implements AuditSink, LineageSink {
 
   /** Writes everything queued so far (and what arrives while it runs, in a following batch). Never rejects. */
   flush(): Promise<void> {
-    const run = this.chain.then(() => this.flushOnce()).catch(() => {});
-    this.chain = run;
-    return run;
+    return this.scheduler.flush();
   }
 
   /** Stops the timer and flushes; events recorded afterwards are dropped. */
-  async close(): Promise<void> {
-    this.closed = true;
-    this.cancelTimer();
-    await this.flush();
+  close(): Promise<void> {
+    return this.scheduler.close();
   }
 
   private admit(): boolean {
-    if (this.closed || this.audits.length + this.lineage.length >= this.maxQueued) {
+    if (this.scheduler.closed || this.audits.length + this.lineage.length >= this.maxQueued) {
       this.droppedSinceFlush++;
       this.counts.dropped++;
       return false;
     }
-    if (this.audits.length + this.lineage.length + 1 >= this.batchSize) {
-      if (!this.batchPending) {
-        this.batchPending = true;
-        this.cancelTimer();
-        void this.flush();
-      }
-    } else {
-      this.schedule();
-    }
+    this.scheduler.queued(this.audits.length + this.lineage.length + 1 >= this.batchSize);
     return true;
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.interval);
-    this.timer.unref?.();
-  }
-
-  private cancelTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
   private async flushOnce(): Promise<void> {
-    this.cancelTimer();
-    this.batchPending = false;
     const audits = this.audits.splice(0);
     const lineage = this.lineage.splice(0);
     const dropped = this.droppedSinceFlush;
@@ -235,7 +205,7 @@ export class GovernanceLog implements AuditSink, LineageSink {
     this.lineage.unshift(...keptLineage);
     this.counts.dropped += lost;
     this.warn(`governance log: writing ${audits.length + lineage.length} events failed (${lost} dropped, the rest retried): ${message(error)}`);
-    if (this.audits.length + this.lineage.length > 0) this.schedule();
+    if (this.audits.length + this.lineage.length > 0) this.scheduler.schedule();
   }
 
   private droppedEvent(count: number): AuditEvent {
