@@ -1,6 +1,7 @@
 import type { Catalog, ObjectName } from '../../catalog/catalog-types.js';
 import type { IdentityStore } from '../../catalog/governance/identity-store.js';
 import type { SecretStore } from '../../catalog/secrets/secret-store.js';
+import type { Clock } from '../../core/clock.js';
 import { LochError, isLochError } from '../../core/errors.js';
 import { endpointFullName, endpointInfoOf } from '../endpoint-definition.js';
 import type { EndpointInfo } from '../endpoint-types.js';
@@ -16,6 +17,53 @@ export async function authorizedEndpoint(catalog: Catalog, name: ObjectName): Pr
   const normalized: ObjectName = { catalog: stored.catalog, schema: stored.schema, name: stored.name };
   await catalog.authorize('EXECUTE', { type: 'MODEL_ENDPOINT', name: normalized });
   return endpointInfoOf(stored);
+}
+
+interface Memo<T> {
+  readonly at: number;
+  readonly value: Promise<T>;
+}
+
+/**
+ * Remembers for `ttlMs` what authorizedEndpoint and providerTarget found, per caller (the
+ * governed catalog instance of a session or request) and endpoint. Without it a batch of 100k
+ * rows would read the endpoint, authorize and audit EXECUTE, resolve the owner and decrypt the
+ * key 100k times; with it, about once a second. A revoked grant, a changed endpoint or a
+ * rotated key takes effect within ttlMs (0 turns the memo off). Failures are not remembered.
+ */
+export class ResolutionMemo {
+  private readonly endpoints = new WeakMap<Catalog, Map<string, Memo<EndpointInfo>>>();
+  private readonly targets = new Map<string, Memo<ProviderTarget>>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  endpoint(catalog: Catalog, name: ObjectName): Promise<EndpointInfo> {
+    if (this.ttlMs <= 0) return authorizedEndpoint(catalog, name);
+    let byName = this.endpoints.get(catalog);
+    if (byName === undefined) this.endpoints.set(catalog, (byName = new Map()));
+    return this.remember(byName, `${name.catalog}.${name.schema}.${name.name}`.toLowerCase(), () => authorizedEndpoint(catalog, name));
+  }
+
+  target(info: EndpointInfo, secrets: SecretStore, identity: IdentityStore): Promise<ProviderTarget> {
+    if (this.ttlMs <= 0) return providerTarget(info, secrets, identity);
+    return this.remember(this.targets, `${endpointFullName(info.name)}@${info.updatedAt}`, () => providerTarget(info, secrets, identity));
+  }
+
+  private remember<T>(memos: Map<string, Memo<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const now = this.clock.now();
+    const found = memos.get(key);
+    if (found !== undefined && now - found.at < this.ttlMs) return found.value;
+    if (memos.size > 1000) for (const [k, m] of memos) if (now - m.at >= this.ttlMs) memos.delete(k);
+    const value = load();
+    memos.set(key, { at: now, value });
+    value.catch(() => {
+      if (memos.get(key)?.value === value) memos.delete(key);
+    });
+    return value;
+  }
 }
 
 /** INVALID_ARGUMENT unless the endpoint serves `task`. */

@@ -7,7 +7,8 @@ import type { EndpointTask } from '../model-types.js';
 import type { ProviderTarget } from '../providers/provider.js';
 import { cancelled } from './attempt-loop.js';
 import type { AttemptContext, Held } from './attempt-loop.js';
-import { authorizedEndpoint, checkTask, providerTarget } from './endpoint-access.js';
+import { checkTask } from './endpoint-access.js';
+import type { ResolutionMemo } from './endpoint-access.js';
 import type { EndpointStates } from './endpoint-states.js';
 import type { InvokeOptions } from './gateway-types.js';
 import type { CallTrace } from './inference-event.js';
@@ -20,6 +21,7 @@ export interface ChainDeps {
   readonly states: EndpointStates;
   readonly sleep: Sleep;
   readonly random: () => number;
+  readonly memo: ResolutionMemo;
 }
 
 /** Serves one call at one endpoint (with its retries): `attempts` is the endpoint's retry context. */
@@ -47,7 +49,7 @@ export async function serveWithFallbacks<T>(deps: ChainDeps, trace: CallTrace, p
     if (fallback === self) continue;
     if (options.signal?.aborted === true) throw cancelled(self);
     try {
-      const info = await authorizedEndpoint(options.catalog, fallbackName(fallback));
+      const info = await deps.memo.endpoint(options.catalog, fallbackName(fallback));
       checkTask(info, task);
       return await serveAt(deps, trace, info, options, run);
     } catch (error) {
@@ -63,7 +65,7 @@ export async function serveWithFallbacks<T>(deps: ChainDeps, trace: CallTrace, p
 }
 
 async function serveAt<T>(deps: ChainDeps, trace: CallTrace, info: EndpointInfo, options: InvokeOptions, run: EndpointRun<T>): Promise<Held<T>> {
-  const target = await providerTarget(info, deps.secrets, deps.identity);
+  const target = await deps.memo.target(info, deps.secrets, deps.identity);
   if (target.apiKey !== undefined) trace.secrets.push(target.apiKey);
   const attempts: AttemptContext = {
     endpoint: endpointFullName(info.name),

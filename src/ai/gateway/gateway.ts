@@ -18,6 +18,11 @@ export interface GatewayOptions {
   /** Uniform [0, 1): backoff jitter and log sampling. Injected for tests. */
   readonly random: () => number;
   readonly log: InferenceSink;
+  /**
+   * How long an endpoint resolved and authorized for one caller, and its API key, are reused
+   * (ms; default 1000, 0 = every call resolves): see ResolutionMemo.
+   */
+  readonly resolveTtlMs?: number;
 }
 
 /**

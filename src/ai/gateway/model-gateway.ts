@@ -7,7 +7,7 @@ import type { ModelProvider, ProviderTarget } from '../providers/provider.js';
 import { providerFailure } from '../providers/provider-error.js';
 import { cancelled, withRetries } from './attempt-loop.js';
 import type { Held } from './attempt-loop.js';
-import { authorizedEndpoint, checkTask } from './endpoint-access.js';
+import { ResolutionMemo, checkTask } from './endpoint-access.js';
 import { EndpointStates } from './endpoint-states.js';
 import { serveWithFallbacks } from './fallback-chain.js';
 import type { ChainDeps } from './fallback-chain.js';
@@ -51,14 +51,16 @@ interface OpenStream {
 export class Gateway implements ModelGateway {
   private readonly states: EndpointStates;
   private readonly chain: ChainDeps;
+  private readonly memo: ResolutionMemo;
 
   constructor(private readonly options: GatewayOptions) {
     this.states = new EndpointStates(options.clock, options.sleep);
-    this.chain = { secrets: options.secrets, identity: options.identity, states: this.states, sleep: options.sleep, random: options.random };
+    this.memo = new ResolutionMemo(options.clock, options.resolveTtlMs ?? 1000);
+    this.chain = { secrets: options.secrets, identity: options.identity, states: this.states, sleep: options.sleep, random: options.random, memo: this.memo };
   }
 
   resolve(endpoint: ObjectName, options: InvokeOptions): Promise<EndpointInfo> {
-    return authorizedEndpoint(options.catalog, endpoint);
+    return this.memo.endpoint(options.catalog, endpoint);
   }
 
   chat(endpoint: ObjectName, request: ChatRequest, options: InvokeOptions): Promise<ChatResponse> {
@@ -153,7 +155,7 @@ export class Gateway implements ModelGateway {
 
   private async primary(trace: CallTrace, name: ObjectName, task: EndpointTask, options: InvokeOptions): Promise<EndpointInfo> {
     if (options.signal?.aborted === true) throw cancelled(trace.endpoint);
-    const info = await authorizedEndpoint(options.catalog, name);
+    const info = await this.memo.endpoint(options.catalog, name);
     trace.primary = info;
     trace.endpoint = endpointFullName(info.name);
     trace.sampled = sampled(info.definition.logSampleRate, this.options.random);

@@ -93,6 +93,8 @@ export function testGateway(harness: GatewayHarness, openai: ModelProvider, opti
     sleep,
     random: options.random ?? (() => 0.5),
     log: { record: (event) => events.push(event), flush: async () => {} },
+    // Every call resolves afresh, so grants, ALTERs and key changes apply at once in these tests.
+    resolveTtlMs: 0,
   });
   return { gateway, events, sleeps, clock };
 }
