@@ -178,6 +178,13 @@ describe('ai_* functions over rows', () => {
     expect(rows).toEqual(Array.from({ length: 8 }, (_, i) => ({ id: BigInt(i), a: `echo: q${i}` })));
   });
 
+  it('MERGE takes ai_* results from its source query', async () => {
+    await h.loch.sql("CREATE TABLE main.default.merged AS SELECT id, 'old ' || id AS note FROM range(4) r(id)");
+    await h.loch.sql("MERGE INTO main.default.merged t USING (SELECT id, ai_gen('new ' || id, endpoint => 'chat') AS g FROM range(2, 6) r(id)) s ON t.id = s.id WHEN MATCHED THEN UPDATE SET note = s.g WHEN NOT MATCHED THEN INSERT (id, note) VALUES (s.id, s.g)");
+    const rows = await h.rows('SELECT id, note FROM main.default.merged ORDER BY id');
+    expect(rows).toEqual([0, 1, 2, 3, 4, 5].map((i) => ({ id: BigInt(i), note: i < 2 ? `old ${i}` : `echo: new ${i}` })));
+  });
+
   it('failOnError => false gives errors as values per row', async () => {
     const rows = await h.rows("SELECT id, ai_query('chat', CASE WHEN id = 1 THEN 'fail:' ELSE 'ok:' END || id, failOnError => false) AS r FROM range(3) r(id)");
     expect(rows[0]).toEqual({ id: 0n, r: { result: 'echo: ok:0', errorMessage: null } });
