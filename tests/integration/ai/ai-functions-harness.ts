@@ -57,3 +57,12 @@ export function promptOf(request: ChatRequest): { system: string; user: string }
   const user = [...request.messages].reverse().find((m) => m.role === 'user');
   return { system: textOf(request.messages.find((m) => m.role === 'system')), user: textOf(user) };
 }
+
+/** A deterministic uniform [0, 1) from a seed and a text (FNV-1a, then a 32-bit mix). */
+export function uniform(seed: number, text: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
+}

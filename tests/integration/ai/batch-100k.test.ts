@@ -6,6 +6,7 @@ import { Loch, aiExtension, aiRuntime } from '../../../src/index.js';
 import { ScriptedProvider } from '../../../src/ai/gateway/test-support/scripted-provider.js';
 import type { ScriptedCall, Step } from '../../../src/ai/gateway/test-support/scripted-provider.js';
 import type { ChatRequest } from '../../../src/ai/model-types.js';
+import { uniform } from './ai-functions-harness.js';
 
 /**
  * The issue's full-size batch: CREATE TABLE … AS SELECT ai_query(…) over 100 000 rows against an
@@ -18,13 +19,6 @@ import type { ChatRequest } from '../../../src/ai/model-types.js';
 const ROWS = 100_000;
 const CONCURRENCY = 16;
 const SEED = 0x100c;
-
-function uniform(seed: number, text: string): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  return ((h ^ (h >>> 13)) >>> 0) / 2 ** 32;
-}
 
 const attempts = new Map<string, number>();
 const faults = { s500: 0, s429: 0, drop: 0 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../src/ai/model-types.js';
 import type { FakeReply } from '../../support/fake-openai.js';
-import { openAiHarness, promptOf } from './ai-functions-harness.js';
+import { openAiHarness, promptOf, uniform } from './ai-functions-harness.js';
 import type { AiHarness } from './ai-functions-harness.js';
 
 /**
@@ -17,15 +17,6 @@ import type { AiHarness } from './ai-functions-harness.js';
 const ROWS = Number(process.env['LOCH_TEST_AI_BATCH_ROWS'] ?? 5_000);
 const CONCURRENCY = 16;
 const SEED = 0x5eed;
-
-/** A deterministic uniform [0, 1) from a seed and a text (FNV-1a, then a 32-bit mix). */
-function uniform(seed: number, text: string): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0;
-  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
-}
 
 const attempts = new Map<string, number>();
 const faults = { status500: 0, status429: 0, drop: 0 };
