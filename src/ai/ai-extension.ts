@@ -1,5 +1,8 @@
 import { LochError } from '../core/errors.js';
-import type { ExtensionHost, LochExtension, LochExtensionFactory } from '../sql/extension.js';
+import type { Session } from '../engine/index.js';
+import type { BoundKind, ExtensionHost, LochExtension, LochExtensionFactory, QueryRewrite } from '../sql/extension.js';
+import type { SqlEnv } from '../sql/sql-env.js';
+import { rewriteVectorSearch } from './vector/vector-search-rewrite.js';
 import type { AiRuntime } from './ai-runtime.js';
 import { rewriteAiQuery } from './functions/ai-query-rewrite.js';
 import { createGateway } from './gateway/gateway.js';
@@ -8,6 +11,10 @@ import { InferenceLog } from './log/inference-log.js';
 import type { ModelProvider, ProviderKind } from './providers/provider.js';
 import { defaultProviders } from './providers/providers.js';
 import { parseAiStatement } from './statements/ai-statements.js';
+import type { AgentChat } from './agents/agent-types.js';
+import { STUB_AGENTS, STUB_VECTORS, stubTools } from './stubs.js';
+import { NO_TRACER } from './tracing/trace-types.js';
+import type { Tracer } from './tracing/trace-types.js';
 
 export interface AiOptions {
   /** Replace a provider (tests wrap one to count calls). */
@@ -43,17 +50,32 @@ export function aiExtension(options: AiOptions = {}): LochExtensionFactory {
       sleep: options.sleep ?? sleep,
       random: options.random ?? Math.random,
       log: log ?? NO_INFERENCE_LOG,
+      agents: () => agents,
+      tracer: NO_TRACER,
     });
-    const runtime: AiRuntime = { host, gateway, secrets: host.secrets, log: log ?? NO_INFERENCE_LOG };
-    return {
+    let agents: AgentChat = STUB_AGENTS;
+    const tracer: Tracer = NO_TRACER;
+    const runtime: AiRuntime = {
+      host, gateway, secrets: host.secrets, log: log ?? NO_INFERENCE_LOG, tracer, vectors: STUB_VECTORS,
+      get agents() {
+        return agents;
+      },
+      tools: stubTools(),
+      extension: () => extension,
+    };
+    const extension: AiExtension = {
       name: NAME,
       runtime,
       parseStatement: (sql) => parseAiStatement(sql, runtime),
-      rewriteQuery: (env, session, sql, kind) => rewriteAiQuery(runtime, env, session, sql, kind),
+      rewriteQuery: (env, session, sql, kind) => rewriteBoth(runtime, env, session, sql, kind),
       close: async () => {
+        await runtime.vectors.close();
+        await tracer.close();
         await log?.close();
       },
     };
+    agents = STUB_AGENTS;
+    return extension;
   };
 }
 
@@ -82,4 +104,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 function cancelled(): LochError {
   return new LochError('CANCELLED', 'ai: the call was cancelled');
+}
+
+/** vector_search calls first (their results become temporary tables), then the ai_* calls of what is left. */
+async function rewriteBoth(runtime: AiRuntime, env: SqlEnv, session: Session, sql: string, kind: BoundKind): Promise<QueryRewrite | undefined> {
+  const searched = await rewriteVectorSearch(runtime, env, session, sql, kind);
+  let called: QueryRewrite | undefined;
+  try {
+    called = await rewriteAiQuery(runtime, env, session, searched?.sql ?? sql, kind);
+  } catch (error) {
+    searched?.release();
+    throw error;
+  }
+  if (searched === undefined) return called;
+  if (called === undefined) return searched;
+  return {
+    sql: called.sql,
+    release: () => {
+      called?.release();
+      searched.release();
+    },
+  };
 }

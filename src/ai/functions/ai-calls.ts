@@ -1,9 +1,11 @@
 import { findCallSites } from '../../sql/bind/function-calls.js';
 import type { Span } from './sql-structure.js';
+import { DOCUMENT_FUNCTION_NAMES } from '../documents/document-function-names.js';
 
 /** The SQL functions the ai layer evaluates (Databricks' names, plus ai_embed). */
 export const AI_FUNCTION_NAMES = [
   'ai_query', 'ai_gen', 'ai_classify', 'ai_extract', 'ai_summarize', 'ai_translate', 'ai_analyze_sentiment', 'ai_fix_grammar', 'ai_mask', 'ai_similarity', 'ai_embed',
+  ...DOCUMENT_FUNCTION_NAMES,
 ] as const;
 
 export type AiFunctionName = (typeof AI_FUNCTION_NAMES)[number];

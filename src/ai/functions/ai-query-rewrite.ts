@@ -14,6 +14,7 @@ import { runStage } from './run-stage.js';
 import type { StageProgress } from './run-stage.js';
 import { rewrittenSql, stageNames, stagingSql } from './stage-sql.js';
 import { planTaskFunction } from './task-functions.js';
+import { planDocumentFunction } from '../documents/document-functions.js';
 
 /** Round numbers are unique in the process, so temporary names never clash on a session. */
 let rounds = 0;
@@ -84,6 +85,10 @@ function planCall(ctx: CallContext, call: AiCallSite): Promise<CallPlan> {
       return planEmbed(ctx, call);
     case 'ai_similarity':
       return planSimilarity(ctx, call);
+    case 'ai_parse_document':
+    case 'ai_chunk_text':
+    case 'ai_chunk_document':
+      return planDocumentFunction(ctx, call);
     default:
       return planTaskFunction(ctx, call);
   }

@@ -1,5 +1,6 @@
 import type { Catalog, ObjectName } from '../../catalog/catalog-types.js';
 import type { EndpointInfo } from '../endpoint-types.js';
+import type { TraceContext } from '../tracing/trace-types.js';
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../model-types.js';
 
 /** Which door a model call came through (the inference log's `source`). */
@@ -17,6 +18,8 @@ export interface InvokeOptions {
   readonly signal?: AbortSignal;
   /** Correlates log rows with a statement or HTTP request. */
   readonly requestId?: string;
+  /** The span this call's span hangs under; without it the call is a trace of its own. */
+  readonly trace?: TraceContext;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { IdSource } from '../../core/ids.js';
 import type { SecretStore } from '../../catalog/secrets/secret-store.js';
 import type { IdentityStore } from '../../catalog/governance/identity-store.js';
 import type { ModelProvider, ProviderKind } from '../providers/provider.js';
+import type { AgentChat } from '../agents/agent-types.js';
+import type { Tracer } from '../tracing/trace-types.js';
 import type { InferenceSink, ModelGateway } from './gateway-types.js';
 import { Gateway } from './model-gateway.js';
 
@@ -10,7 +12,7 @@ export interface GatewayOptions {
   readonly secrets: SecretStore;
   /** Resolves endpoint owners (definer rights for reading API keys). */
   readonly identity: IdentityStore;
-  readonly providers: Readonly<Record<ProviderKind, ModelProvider>>;
+  readonly providers: Readonly<Partial<Record<ProviderKind, ModelProvider>>>;
   readonly clock: Clock;
   readonly ids: IdSource;
   /** Waits `ms` (backoff, rate limits); rejects with CANCELLED when `signal` aborts. Injected for tests. */
@@ -23,6 +25,10 @@ export interface GatewayOptions {
    * (ms; default 1000, 0 = every call resolves): see ResolutionMemo.
    */
   readonly resolveTtlMs?: number;
+  /** Serves endpoints whose provider is 'agent' (bound late: agents call models through this gateway). */
+  readonly agents?: () => AgentChat | undefined;
+  /** Where each call's span goes (default none). */
+  readonly tracer?: Tracer;
 }
 
 /**

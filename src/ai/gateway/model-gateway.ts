@@ -11,6 +11,7 @@ import { ResolutionMemo, checkTask } from './endpoint-access.js';
 import { EndpointStates } from './endpoint-states.js';
 import { serveWithFallbacks } from './fallback-chain.js';
 import type { ChainDeps } from './fallback-chain.js';
+import type { AgentChat } from '../agents/agent-types.js';
 import type { GatewayOptions } from './gateway.js';
 import type { InvokeOptions, ModelGateway } from './gateway-types.js';
 import { inferenceEvent, scrubbedError } from './inference-event.js';
@@ -63,7 +64,9 @@ export class Gateway implements ModelGateway {
     return this.memo.endpoint(options.catalog, endpoint);
   }
 
-  chat(endpoint: ObjectName, request: ChatRequest, options: InvokeOptions): Promise<ChatResponse> {
+  async chat(endpoint: ObjectName, request: ChatRequest, options: InvokeOptions): Promise<ChatResponse> {
+    const agent = await this.agentEndpoint(endpoint, options);
+    if (agent !== undefined) return agent.runner.chat(agent.info, request, options);
     return this.unary(endpoint, request, options, CHAT);
   }
 
@@ -71,8 +74,22 @@ export class Gateway implements ModelGateway {
     return this.unary(endpoint, request, options, EMBEDDINGS);
   }
 
-  chatStream(endpoint: ObjectName, request: ChatRequest, options: InvokeOptions): AsyncIterable<ChatChunk> {
-    return this.stream(endpoint, request, options);
+  async *chatStream(endpoint: ObjectName, request: ChatRequest, options: InvokeOptions): AsyncIterable<ChatChunk> {
+    const agent = await this.agentEndpoint(endpoint, options);
+    if (agent !== undefined) yield* agent.runner.chatStream(agent.info, request, options);
+    else yield* this.stream(endpoint, request, options);
+  }
+
+  /**
+   * The endpoint when it is an agent (resolved and EXECUTE-checked for the caller, as every
+   * endpoint), with the runner that serves it; undefined for model endpoints. Agents log no
+   * inference event of their own: each model call they make is logged.
+   */
+  private async agentEndpoint(name: ObjectName, options: InvokeOptions): Promise<{ info: EndpointInfo; runner: AgentChat } | undefined> {
+    const runner = this.options.agents?.();
+    if (runner === undefined) return undefined;
+    const info = await this.memo.endpoint(options.catalog, name);
+    return info.definition.provider === 'agent' ? { info, runner } : undefined;
   }
 
   private async unary<Req extends object, Res>(name: ObjectName, request: Req, options: InvokeOptions, kind: UnaryKind<Req, Res>): Promise<Res> {

@@ -1,7 +1,11 @@
 import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from '../model-types.js';
 
 /** Which wire format an endpoint's server speaks. */
-export type ProviderKind = 'openai' | 'anthropic';
+/**
+ * 'local': embeddings computed in process (no server, no download); 'agent': a Loch agent, served
+ * by the agent runner, never by a provider.
+ */
+export type ProviderKind = 'openai' | 'anthropic' | 'local' | 'agent';
 
 /** Where and how to reach one model server; built by the gateway from an endpoint definition and its secret. */
 export interface ProviderTarget {

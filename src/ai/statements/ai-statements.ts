@@ -5,6 +5,8 @@ import type { AiRuntime } from '../ai-runtime.js';
 import { executeSetting, readSettingStatement } from './ai-settings.js';
 import { executeEndpointStatement } from './endpoint-statements.js';
 import { readEndpointStatement } from './endpoint-syntax.js';
+import { parseAgentStatement } from '../agents/statements/agent-statements.js';
+import { parseVectorStatement } from '../vector/statements/vector-statements.js';
 
 /** Statements that can be the ai layer's hold one of these; anything else is passed on untokenized. */
 const MAYBE_OURS = /model\s+endpoints?\b|loch\W{0,2}\.\W{0,2}ai\b/i;
@@ -19,6 +21,8 @@ const MAYBE_OURS = /model\s+endpoints?\b|loch\W{0,2}\.\W{0,2}ai\b/i;
  * layer reports those). A malformed statement of these shapes is INVALID_ARGUMENT with position.
  */
 export function parseAiStatement(sql: string, runtime: AiRuntime): ExtensionStatement | undefined {
+  const other = parseVectorStatement(sql, runtime) ?? parseAgentStatement(sql, runtime);
+  if (other !== undefined) return other;
   if (!MAYBE_OURS.test(sql)) return undefined;
   if (tokenizePartial(sql).unterminated !== undefined) return undefined;
   const setting = readSettingStatement(statementCursor(sql));
