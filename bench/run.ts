@@ -12,6 +12,7 @@ import { benchMergeUpsert } from './merge-upsert.js';
 import { benchServerLoad } from './server-load.js';
 import { benchSnapshotLoad } from './snapshot-load.js';
 import { benchTpch } from './tpch.js';
+import { benchVectorRecall } from './vector-recall.js';
 import { benchZorderSkipping } from './zorder-skipping.js';
 
 /**
@@ -34,6 +35,7 @@ const benchmarks: [string, Bench][] = [
   ['iceberg-read', benchIcebergRead],
   ['server-load', benchServerLoad],
   ['ai-query', benchAiQuery],
+  ['vector-recall', benchVectorRecall],
 ];
 const onRequest: [string, Bench][] = [['crash-trials', benchCrashTrials]];
 

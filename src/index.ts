@@ -10,7 +10,7 @@ export const Loch = {
   open: (options: LochOptions = {}): Promise<SqlLoch> => SqlLoch.open({ ...options, extensions: options.extensions ?? [aiExtension()] }),
 };
 export type { LochOptions, LochSession, SqlOptions } from './sql/loch.js';
-export { aiExtension, aiRuntime } from './ai/index.js';
+export { aiExtension, aiRuntime, agents, registerTool, evaluate } from './ai/index.js';
 export type { AiOptions, AiRuntime, ModelGateway, ChatRequest, ChatResponse, ChatMessage, EmbeddingRequest, EmbeddingResponse, EndpointDefinition } from './ai/index.js';
 export type { SecretStore } from './catalog/secrets/secret-store.js';
 export type { SqlValue, QueryParams } from './sql/params.js';

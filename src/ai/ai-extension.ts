@@ -12,9 +12,12 @@ import type { ModelProvider, ProviderKind } from './providers/provider.js';
 import { defaultProviders } from './providers/providers.js';
 import { parseAiStatement } from './statements/ai-statements.js';
 import type { AgentChat } from './agents/agent-types.js';
-import { STUB_AGENTS, STUB_VECTORS, stubTools } from './stubs.js';
+import { LochVectorIndexService } from './vector/service/vector-index-service.js';
+import { AgentRunner } from './agents/agent-runner.js';
+import { createToolRegistry } from './agents/tool-registry.js';
 import { NO_TRACER } from './tracing/trace-types.js';
 import type { Tracer } from './tracing/trace-types.js';
+import { TableTracer } from './tracing/table-tracer.js';
 
 export interface AiOptions {
   /** Replace a provider (tests wrap one to count calls). */
@@ -28,6 +31,11 @@ export interface AiOptions {
    * included; the `system` catalog appears at the first model call).
    */
   readonly inferenceLog?: boolean;
+  /**
+   * Write traces to `system.ai.traces` / `system.ai.trace_spans` (default: on whenever the
+   * inference log is; `false` switches tracing off alone).
+   */
+  readonly tracing?: boolean;
 }
 
 const NAME = 'ai';
@@ -41,6 +49,7 @@ export interface AiExtension extends LochExtension {
 export function aiExtension(options: AiOptions = {}): LochExtensionFactory {
   return (host: ExtensionHost): AiExtension => {
     const log = options.inferenceLog === false ? undefined : new InferenceLog(host, { enabled: true });
+    const tracer: Tracer = options.inferenceLog === false || options.tracing === false ? NO_TRACER : new TableTracer(host);
     const gateway = createGateway({
       secrets: host.secrets,
       identity: host.identity,
@@ -51,21 +60,22 @@ export function aiExtension(options: AiOptions = {}): LochExtensionFactory {
       random: options.random ?? Math.random,
       log: log ?? NO_INFERENCE_LOG,
       agents: () => agents,
-      tracer: NO_TRACER,
+      tracer,
     });
-    let agents: AgentChat = STUB_AGENTS;
-    const tracer: Tracer = NO_TRACER;
+    // The runner needs the runtime and the gateway needs the runner: bound once both exist (below).
+    let agents: AgentChat | undefined;
     const runtime: AiRuntime = {
-      host, gateway, secrets: host.secrets, log: log ?? NO_INFERENCE_LOG, tracer, vectors: STUB_VECTORS,
-      get agents() {
-        return agents;
+      host, gateway, secrets: host.secrets, log: log ?? NO_INFERENCE_LOG, tracer, vectors: new LochVectorIndexService(host, () => runtime),
+      get agents(): AgentChat {
+        return agents as AgentChat;
       },
-      tools: stubTools(),
+      tools: createToolRegistry(),
       extension: () => extension,
     };
     const extension: AiExtension = {
       name: NAME,
       runtime,
+      tableFunctions: ['vector_search'],
       parseStatement: (sql) => parseAiStatement(sql, runtime),
       rewriteQuery: (env, session, sql, kind) => rewriteBoth(runtime, env, session, sql, kind),
       close: async () => {
@@ -74,7 +84,7 @@ export function aiExtension(options: AiOptions = {}): LochExtensionFactory {
         await log?.close();
       },
     };
-    agents = STUB_AGENTS;
+    agents = new AgentRunner(runtime);
     return extension;
   };
 }

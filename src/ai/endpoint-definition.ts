@@ -16,7 +16,7 @@ const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-a
 /** Request fields a definition's `defaults` may not set: the caller's request or the endpoint decides them. */
 const CALLER_FIELDS = new Set(['model', 'messages', 'input', 'stream', 'stream_options']);
 
-const TOP_FIELDS = new Set(['provider', 'task', 'url', 'model', 'apiKey', 'headers', 'limits', 'fallbacks', 'cache', 'cacheTtlMs', 'prices', 'logSampleRate', 'defaults']);
+const TOP_FIELDS = new Set(['provider', 'task', 'url', 'model', 'apiKey', 'headers', 'limits', 'fallbacks', 'cache', 'cacheTtlMs', 'prices', 'logSampleRate', 'defaults', 'agent']);
 const LIMIT_FIELDS = new Set(['timeoutMs', 'maxRetries', 'backoffMs', 'maxBackoffMs', 'maxConcurrency', 'requestsPerMinute']);
 
 type Doc = Readonly<Record<string, unknown>>;
@@ -33,13 +33,16 @@ export function parseEndpointDefinition(doc: unknown, where: string): EndpointDe
   const d = objectOf(doc, 'definition', fail);
   for (const field of Object.keys(d)) if (!TOP_FIELDS.has(field)) fail(field, 'is not a field of an endpoint definition');
   const provider = d['provider'];
-  if (provider !== 'openai' && provider !== 'anthropic') fail('provider', `must be 'openai' or 'anthropic' (got ${shown(provider)})`);
-  const task = d['task'] ?? 'chat';
+  if (provider !== 'openai' && provider !== 'anthropic' && provider !== 'local' && provider !== 'agent') {
+    fail('provider', `must be 'openai', 'anthropic' or 'local' (got ${shown(provider)})`);
+  }
+  const task = d['task'] ?? (provider === 'local' ? 'embeddings' : 'chat');
   if (task !== 'chat' && task !== 'embeddings') fail('task', `must be 'chat' or 'embeddings' (got ${shown(task)})`);
   const definition: EndpointDefinition = {
     provider,
     task,
-    url: urlOf(d['url'], fail),
+    // Local embeddings and agents run in process: no server to reach.
+    url: (provider === 'local' || provider === 'agent') && (d['url'] === undefined || d['url'] === `loch:${provider}`) ? `loch:${provider}` : urlOf(d['url'], fail),
     model: nonEmpty(d['model'], 'model', fail),
     ...optional('apiKey', d['apiKey'] === undefined ? undefined : secretRefOf(d['apiKey'], fail)),
     ...optional('headers', d['headers'] === undefined ? undefined : headersOf(d['headers'], fail)),
@@ -50,7 +53,11 @@ export function parseEndpointDefinition(doc: unknown, where: string): EndpointDe
     ...optional('prices', d['prices'] === undefined ? undefined : pricesOf(d['prices'], fail)),
     logSampleRate: d['logSampleRate'] === undefined ? 1 : numberIn(d['logSampleRate'], 'logSampleRate', 0, 1, fail),
     ...optional('defaults', d['defaults'] === undefined ? undefined : defaultsOf(d['defaults'], fail)),
+    ...optional('agent', d['agent'] === undefined ? undefined : objectOf(d['agent'], 'agent', fail)),
   };
+  if (provider === 'local' && task !== 'embeddings') fail('task', "must be 'embeddings' for provider 'local' (local models only embed)");
+  if (provider === 'agent' && (task !== 'chat' || definition.agent === undefined)) fail('agent', "is required, with task 'chat', for provider 'agent'");
+  if (provider !== 'agent' && definition.agent !== undefined) fail('agent', "is only for provider 'agent'");
   if (task === 'embeddings' && provider === 'anthropic') fail('task', "'embeddings' needs provider 'openai' (Anthropic has no embeddings API)");
   return definition;
 }

@@ -69,6 +69,8 @@ export interface EndpointDefinition {
   readonly logSampleRate: number;
   /** Default parameters merged under each request (temperature, max_tokens…). */
   readonly defaults?: Readonly<Record<string, unknown>>;
+  /** For provider 'agent': the agent definition (validated by the agents layer: agents/agent-definition.ts). */
+  readonly agent?: Readonly<Record<string, unknown>>;
 }
 
 /** A model endpoint as the catalog lists it. */

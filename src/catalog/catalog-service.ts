@@ -7,13 +7,15 @@ import type { OpenStoreOptions } from '../storage/open-store.js';
 import { CatalogAccess, deniedError } from './catalog-access.js';
 import { CatalogEndpoints } from './catalog-endpoints.js';
 import { CatalogFunctions } from './catalog-functions.js';
+import { CatalogVectorIndexes } from './catalog-vector-indexes.js';
+import type { VectorIndexCreate, VectorIndexRecord, VectorIndexUpdate } from './catalog-vector-indexes.js';
 import { GovernedCatalog, normalizedRef } from './catalog-governed.js';
 import type { CatalogParts } from './catalog-governed.js';
 import { CatalogGrants } from './catalog-grants.js';
 import { CatalogLookup } from './catalog-lookup.js';
 import type { CatalogContext } from './catalog-lookup.js';
 import { CatalogObjects } from './catalog-objects.js';
-import type { Catalog, VolumeFile } from './catalog-types.js';
+import type { Catalog, ObjectName, VolumeFile } from './catalog-types.js';
 import { DEFAULT_RETENTION_MS } from './dropped-tables.js';
 import { ALL_USERS_GROUP, NO_AUDIT } from './governance/governance-types.js';
 import type { AuditSink, Principal, Privilege, RequestContext, SecurableRef } from './governance/governance-types.js';
@@ -71,6 +73,7 @@ export class LakehouseCatalog extends GovernedCatalog implements Catalog {
   private readonly ctx: CatalogContext;
   /** Definer catalogs by owner name, for views expanded repeatedly within this catalog's life. */
   private readonly definers = new Map<string, Promise<Catalog>>();
+  private readonly vectorIndexes: CatalogVectorIndexes;
 
   constructor(options: LakehouseCatalogOptions) {
     const warehouseRoot = normalizeLocation(options.warehouseRoot, 'warehouse', options.storeOptions.cwd);
@@ -110,6 +113,32 @@ export class LakehouseCatalog extends GovernedCatalog implements Catalog {
     this.audit = audit;
     this.request = request;
     this.ctx = ctx;
+    this.vectorIndexes = new CatalogVectorIndexes(ctx, lookup);
+  }
+
+  /**
+   * Vector indexes (kind 'vector_index', see catalog-vector-indexes.ts): admin-level storage
+   * without access checks; the ai layer governs them through their source tables.
+   */
+  createVectorIndex(name: ObjectName, owner: string, document: Readonly<Record<string, unknown>>, options: { readonly comment?: string } = {}): Promise<VectorIndexCreate> {
+    return this.vectorIndexes.createVectorIndex(name, owner, document, options);
+  }
+
+  findVectorIndex(name: ObjectName): Promise<VectorIndexRecord | undefined> {
+    return this.vectorIndexes.findVectorIndex(name);
+  }
+
+  listVectorIndexes(catalog: string, schema: string): Promise<VectorIndexRecord[]> {
+    return this.vectorIndexes.listVectorIndexes(catalog, schema);
+  }
+
+  /** Compare-and-set on the record's revision (or `expectedRevision`); a conflict returns the current record. */
+  updateVectorIndex(record: VectorIndexRecord, document: Readonly<Record<string, unknown>>, expectedRevision?: number): Promise<VectorIndexUpdate> {
+    return this.vectorIndexes.updateVectorIndex(record, document, expectedRevision);
+  }
+
+  dropVectorIndex(name: ObjectName): Promise<VectorIndexRecord | undefined> {
+    return this.vectorIndexes.dropVectorIndex(name);
   }
 
   /**

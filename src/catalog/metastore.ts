@@ -24,12 +24,13 @@
 
 /**
  * What an object is. Governance adds 'function' (a SQL function under a schema),
- * 'model_endpoint' (a model endpoint under a schema), 'secret_scope' (a secret scope with its
+ * 'model_endpoint' (a model endpoint under a schema), 'vector_index' (a vector search index under a
+ * schema; catalog-vector-indexes.ts), 'secret_scope' (a secret scope with its
  * ACL and encrypted values, parent null), 'principal'
  * (a user or group, parent null), 'token' (a personal access token by the SHA-256 of its text,
  * parent null) and 'metastore' (the singleton holding metastore-level grants, parent null).
  */
-export type ObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function' | 'model_endpoint' | 'secret_scope' | 'principal' | 'token' | 'metastore';
+export type ObjectKind = 'catalog' | 'schema' | 'table' | 'view' | 'volume' | 'function' | 'model_endpoint' | 'vector_index' | 'secret_scope' | 'principal' | 'token' | 'metastore';
 
 /**
  * The namespace a kind's names live in: tables and views share one, as in Unity Catalog; every

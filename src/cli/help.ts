@@ -66,6 +66,15 @@ Usage:
                                       OPTIONS (url 'https://api.openai.com/v1',
                                       model 'gpt-4o-mini', api_key secret('openai', 'api_key'))
                                     ALTER MODEL ENDPOINT … SET OPTIONS (max_concurrency 4)
+  loch eval (--agent c.s.a | --endpoint c.s.e) --table c.s.t --output c.s.r
+            [--judge c.s.e] [--scorers a,b] [--seed N] [--principal NAME] [--concurrency N]
+                                    evaluate an agent or chat endpoint over a table (request
+                                    STRING, optional expected_response STRING, expected_facts
+                                    ARRAY<STRING>); scorers: exact_match, contains_expected,
+                                    latency, and with a judge endpoint correctness,
+                                    groundedness, relevance (default: all that apply); writes
+                                    per-row results to --output and means to <output>_summary,
+                                    prints the summary; each row is a trace in system.ai.traces
 
 Options (before or after the command):
   --warehouse, -w <dir | s3://bucket/prefix>

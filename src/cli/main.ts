@@ -3,6 +3,7 @@ import type { Loch } from '../sql/loch.js';
 import { splitStatements } from '../sql/parse/index.js';
 import { parseArgs, type CliArgs } from './args.js';
 import { endpointCommand } from './commands/endpoint-command.js';
+import { evalCommand, parseEvalArgs, type EvalArgs } from './commands/eval-command.js';
 import { importFile } from './commands/import-command.js';
 import { secretCommand } from './commands/secret-command.js';
 import { tokenCommand } from './commands/token-command.js';
@@ -21,7 +22,7 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
   const debug = argv.includes('--debug');
   let loch: Loch | undefined;
   try {
-    const args = parseArgs(argv, env);
+    const args: CliArgs | EvalArgs = parseEvalArgs(argv, env) ?? parseArgs(argv, env);
     if (args.command.kind === 'help') {
       term.out(HELP);
       return 0;
@@ -48,7 +49,7 @@ export async function main(argv: readonly string[], term: Terminal = processTerm
   }
 }
 
-async function dispatch(loch: Loch, args: CliArgs, term: Terminal): Promise<number> {
+async function dispatch(loch: Loch, args: CliArgs | EvalArgs, term: Terminal): Promise<number> {
   const { command, options } = args;
   const progress = new ProgressLine({ write: term.err, enabled: term.stderrTty, columns: term.errColumns, percentage: () => loch.progress() });
   const limits = { maxRows: DEFAULT_LIMITS.maxRows, maxWidth: term.columns() };
@@ -79,6 +80,9 @@ async function dispatch(loch: Loch, args: CliArgs, term: Terminal): Promise<numb
       return 0;
     case 'endpoint':
       await endpointCommand(loch, command, { term, format: options.format, limits });
+      return 0;
+    case 'eval':
+      await evalCommand(loch, command, { term, format: options.format, limits });
       return 0;
     default:
       return 0;

@@ -51,6 +51,11 @@ export type BoundKind = 'query' | 'expression' | 'describe';
 export interface LochExtension {
   /** Short and unique (`ai`); `loch.extension(name)` finds it. */
   readonly name: string;
+  /**
+   * Table functions (lower-case bare names) this extension's rewriter replaces before DuckDB
+   * runs the query, and governs itself: the SQL layer lets confined principals call them.
+   */
+  readonly tableFunctions?: readonly string[];
   /** The statement `sql` if it is one of this extension's, else undefined (cheap: called for every statement). */
   parseStatement?(sql: string): ExtensionStatement | undefined;
   /**

@@ -15,6 +15,7 @@ import type { StageProgress } from './run-stage.js';
 import { rewrittenSql, stageNames, stagingSql } from './stage-sql.js';
 import { planTaskFunction } from './task-functions.js';
 import { planDocumentFunction } from '../documents/document-functions.js';
+import { startStatementTrace, statusOf } from '../tracing/statement-trace.js';
 
 /** Round numbers are unique in the process, so temporary names never clash on a session. */
 let rounds = 0;
@@ -47,21 +48,26 @@ export async function rewriteAiQuery(runtime: AiRuntime, env: SqlEnv, session: S
     progress: () => (progress.total > 0 ? (100 * progress.done) / progress.total : undefined),
   });
   const requestId = runtime.host.ctx.ids.uuid();
+  // One trace per statement that calls models (describing one calls none).
+  const root = kind === 'describe' ? undefined : startStatementTrace(runtime.tracer, { functions: calls.map((c) => c.name), principal: env.catalog.principal, requestId, sql });
   let text = sql;
+  let failure: unknown;
   try {
     const aggregates = await aggregateNames(session);
     while (calls.length > 0) {
-      const ctx = new CallContext(runtime, env, session, text, controller.signal, requestId);
+      const ctx = new CallContext(runtime, env, session, text, controller.signal, requestId, root?.context);
       text = await runRound(ctx, calls, aggregates, progress, kind === 'describe');
       const left = findAiCalls(text);
       if (left.length >= calls.length) throw new LochError('INTERNAL', `ai: a round left ${left.length} of ${calls.length} ai calls`);
       calls = left;
     }
   } catch (error) {
-    if (controller.signal.aborted && !isLochError(error, 'CANCELLED')) throw new LochError('CANCELLED', 'ai: the statement was cancelled while its ai_* calls ran', { cause: error });
-    throw error;
+    failure = controller.signal.aborted && !isLochError(error, 'CANCELLED') ? new LochError('CANCELLED', 'ai: the statement was cancelled while its ai_* calls ran', { cause: error }) : error;
+    throw failure;
   } finally {
     detach();
+    root?.setOutputs({ rows: progress.done });
+    root?.end(statusOf(failure));
   }
   return { sql: text, release: () => {} };
 }

@@ -8,6 +8,7 @@ import type { SqlEnv } from '../../sql/sql-env.js';
 import type { AiRuntime } from '../ai-runtime.js';
 import type { EndpointInfo } from '../endpoint-types.js';
 import type { InvokeOptions } from '../gateway/gateway-types.js';
+import type { TraceContext } from '../tracing/trace-types.js';
 import type { AiCallSite, AiFunctionName } from './ai-calls.js';
 import type { Span } from './sql-structure.js';
 
@@ -43,11 +44,13 @@ export class CallContext {
     readonly sql: string,
     readonly signal: AbortSignal,
     readonly requestId: string,
+    /** The statement's trace (its root span): every model call's span hangs under it. */
+    readonly trace?: TraceContext,
   ) {}
 
   /** Options for every gateway call of this statement. */
   invokeOptions(signal: AbortSignal): InvokeOptions {
-    return { catalog: this.env.catalog, source: 'sql', signal, requestId: this.requestId };
+    return { catalog: this.env.catalog, source: 'sql', signal, requestId: this.requestId, ...(this.trace !== undefined ? { trace: this.trace } : {}) };
   }
 
   text(span: Span): string {

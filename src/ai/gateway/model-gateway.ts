@@ -18,6 +18,8 @@ import { inferenceEvent, scrubbedError } from './inference-event.js';
 import type { CallTrace, TokenCounts } from './inference-event.js';
 import { chatCacheKey, embeddingCacheKey } from './response-cache.js';
 import { StreamSummary } from './stream-summary.js';
+import { recordModelCall } from '../tracing/gateway-span.js';
+import type { TraceContext } from '../tracing/trace-types.js';
 
 /** How a unary call kind differs: the task, its cache key, the provider method and its usage. */
 interface UnaryKind<Req, Res> {
@@ -119,7 +121,7 @@ export class Gateway implements ModelGateway {
       failure = this.failure(error, trace, options);
       throw failure;
     } finally {
-      this.record(trace, failure);
+      this.record(trace, failure, options.trace);
     }
   }
 
@@ -152,7 +154,7 @@ export class Gateway implements ModelGateway {
       held?.release();
       trace.tokens = tokensOf(summary.usage);
       if (held !== undefined) trace.response = summary.response();
-      this.record(trace, failure ?? (ended ? undefined : new LochError('CANCELLED', `ai: the caller stopped reading the stream of endpoint ${trace.endpoint}`)));
+      this.record(trace, failure ?? (ended ? undefined : new LochError('CANCELLED', `ai: the caller stopped reading the stream of endpoint ${trace.endpoint}`)), options.trace);
     }
   }
 
@@ -210,9 +212,12 @@ export class Gateway implements ModelGateway {
     return scrubbedError(cause, trace.secrets, trace.endpoint);
   }
 
-  private record(trace: CallTrace, error: LochError | undefined): void {
+  /** The call's inference event goes to the log, and as a span to the tracer (under `parent`, or a trace of its own). */
+  private record(trace: CallTrace, error: LochError | undefined, parent?: TraceContext): void {
     try {
-      this.options.log.record(inferenceEvent(trace, this.options.clock.now(), error));
+      const event = inferenceEvent(trace, this.options.clock.now(), error);
+      this.options.log.record(event);
+      if (this.options.tracer !== undefined) recordModelCall(this.options.tracer, parent, event);
     } catch {
       // The log's contract is never to throw; a broken sink must not turn an answer into a failure.
     }

@@ -1,4 +1,5 @@
 import type { NameParts } from '../../sql/parse/catalog-ast.js';
+import type { Token } from '../../sql/parse/lexer.js';
 import { acceptInOrFrom, readClauses, readIfExists, readIfNotExists, readName, readPattern, readPrincipal, readSchemaName } from '../../sql/parse/catalog-clauses.js';
 import { isWord, wordsAhead, type TokenCursor } from '../../sql/parse/token-cursor.js';
 import { identifierValue } from '../../sql/parse/type-name.js';
@@ -34,7 +35,8 @@ const ALTER = 'ALTER MODEL ENDPOINT';
  * the words do not make one (so that the statement goes on to the SQL layer):
  *
  *   CREATE [OR REPLACE] MODEL ENDPOINT [IF NOT EXISTS] name
- *     PROVIDER 'openai' | 'anthropic' [TASK 'chat' | 'embeddings'] OPTIONS (key [=] value, …) [COMMENT 'text']
+ *     PROVIDER 'openai' | 'anthropic' | 'local' [TASK 'chat' | 'embeddings'] OPTIONS (key [=] value, …) [COMMENT 'text']
+ *     (PROVIDER 'local': OPTIONS optional, no url, model defaults to 'hash' — see providers/local-provider.ts)
  *   ALTER MODEL ENDPOINT name SET OPTIONS (key [=] value, …)         -- merged into the definition
  *   ALTER MODEL ENDPOINT name UNSET OPTIONS [IF EXISTS] (key, …)
  *   ALTER MODEL ENDPOINT name [SET] OWNER TO principal
@@ -77,7 +79,9 @@ function readCreate(cursor: TokenCursor): EndpointStatement | undefined {
     { words: ['comment'], read: () => (comment = cursor.readString(`${CREATE} COMMENT`)) },
   ]);
   expectEnd(cursor, CREATE);
-  if (provider === undefined) cursor.fail(`${CREATE} expects PROVIDER 'openai' or PROVIDER 'anthropic'`);
+  if (provider === undefined) cursor.fail(`${CREATE} expects PROVIDER 'openai', 'anthropic' or 'local'`);
+  // Local embeddings need no server: OPTIONS may be left out, and the model defaults to 'hash' (384 dimensions).
+  if (provider === 'local') options = withLocalModel(options, at as Token); // `at` is the CREATE word, peeked above
   if (options === undefined) cursor.fail(`${CREATE} expects OPTIONS (url '…', model '…', …)`);
   return {
     kind: 'create',
@@ -89,6 +93,12 @@ function readCreate(cursor: TokenCursor): EndpointStatement | undefined {
     ...(task === undefined ? {} : { task }),
     ...(comment === undefined ? {} : { comment }),
   };
+}
+
+/** The options of a PROVIDER 'local' endpoint with `model 'hash'` added when none is given. */
+function withLocalModel(options: OptionEntry[] | undefined, at: Token): OptionEntry[] {
+  const given = options ?? [];
+  return given.some((o) => o.key === 'model') ? given : [...given, { key: 'model', value: { kind: 'string', value: 'hash' }, at }];
 }
 
 /** 'text' or a bare word, lower-cased (PROVIDER openai = PROVIDER 'openai'). */

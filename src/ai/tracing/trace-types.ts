@@ -47,6 +47,11 @@ export interface TraceStart {
   readonly tags?: Readonly<Record<string, string>>;
   /** MLflow experiment the trace belongs to (evaluation runs set one); default '0'. */
   readonly experimentId?: string;
+  /**
+   * When the root span began (epoch ms); default now. For work traced after the fact (the
+   * gateway records a call without a parent as a one-span trace when the call ends).
+   */
+  readonly startMs?: number;
 }
 
 /**

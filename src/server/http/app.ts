@@ -13,6 +13,7 @@ import { servingEndpointsApi } from '../serving/endpoint-routes.js';
 import { servingApi } from '../serving/invocation-routes.js';
 import type { RequestLogger } from './request-log.js';
 import { tokenApi } from './token-routes.js';
+import { vectorSearchApi } from '../vector-search/routes.js';
 
 const FILES_PREFIX = '/api/2.0/fs/files/';
 
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps, parts: AppParts): Hono<ServerEnv> {
   app.route('/api/2.1/unity-catalog', unityCatalogApi(deps));
   app.route('/api/2.0/serving-endpoints', servingEndpointsApi(deps));
   app.route('/serving-endpoints', servingApi(deps));
+  app.route('/api/2.0/vector-search', vectorSearchApi(deps));
   app.notFound((c) => errorResponse(c, 404, 'ENDPOINT_NOT_FOUND', `http: no such endpoint: ${c.req.method} ${c.req.path.slice(0, 200)}`));
   app.onError((error, c) =>
     failureResponse(c, error, (bug) => {

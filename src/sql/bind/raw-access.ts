@@ -119,6 +119,8 @@ function checkTableFunction(env: SqlEnv, call: Node): void {
   // A qualified call (main.read_text(…)) is not one the binder rewrites: DuckDB would read the host path.
   if (qualified) throw lockedDown(env, `call table function ${name} qualified by a schema`, 'table functions are called by their bare name', { function: name });
   if (GENERATORS.has(name)) return;
+  // An extension's table functions are replaced by the extension before DuckDB runs the query, governed there.
+  if (env.extensions?.some((e) => e.tableFunctions?.includes(name)) === true) return;
   if (!FILE_FUNCTIONS.has(name)) throw lockedDown(env, `call table function ${name}`, "DuckDB's own table functions are for admins only", { function: name });
   const first = (call['children'] as Node[] | undefined)?.[0];
   const paths = first === undefined ? undefined : literalStrings(first);

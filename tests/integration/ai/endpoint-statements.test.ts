@@ -163,7 +163,7 @@ describe('model endpoint statements', () => {
     await bad(`${OPTIONS}, cache 'maybe'`, /option cache expects true or false/);
     await bad(`url 'ftp://x', model 'm'`, /option url must be http/);
     await bad(`url 'http://x'`, /option model must be a non-empty string/);
-    await bad(OPTIONS, /provider must be 'openai' or 'anthropic'/, 'azure');
+    await bad(OPTIONS, /provider must be 'openai', 'anthropic' or 'local'/, 'azure');
     await bad(OPTIONS, /embeddings' needs provider 'openai'/, 'anthropic', "TASK 'embeddings'");
     await bad(`${OPTIONS}, headers map('Authorization', 'Bearer abc')`, /option headers\.Authorization carries credentials/);
     await bad(`${OPTIONS}, fallbacks ('bad')`, /fallbacks names the endpoint itself/);
