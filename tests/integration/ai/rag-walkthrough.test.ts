@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aiRuntime, Loch } from '../../../src/index.js';
+import { aiRuntime, evaluate, Loch } from '../../../src/index.js';
 import { startServer } from '../../../src/server/server.js';
 import type { RunningServer } from '../../../src/server/server.js';
 import { startFakeOpenAi } from '../../support/fake-openai.js';
@@ -153,5 +153,18 @@ describe('RAG walkthrough: volume → chunks → vector index → agent', () => 
     const traced = await rows(`SELECT element_at(trace_metadata, 'mlflow.trace.user') AS who, count(*) FROM system.ai.traces
       WHERE element_at(trace_metadata, 'mlflow.trace.user') IN ('ana', 'bob') GROUP BY ALL ORDER BY who`);
     expect(traced.map((r) => r[0])).toEqual(['ana', 'bob']);
+  });
+
+  it('evaluates the agent over a question table as a user, each answer a trace', async () => {
+    await loch.sql(`CREATE TABLE main.default.questions AS SELECT * FROM (VALUES
+        ('When does the morning ferry depart the harbour?', 'seven o clock'),
+        ('How many days of holiday do staff get?', 'thirty days'),
+        ('Where do visitors park?', 'behind the boathouse')) AS t(request, expected_response);
+      GRANT SELECT ON TABLE main.default.questions TO ana;
+      GRANT CREATE TABLE ON SCHEMA main.default TO ana`); // the results tables are written as ana
+    const run = await evaluate(loch, { agent: 'main.default.doc_agent', table: 'main.default.questions', output: 'main.default.eval_run', scorers: ['contains_expected', 'latency'], principal: 'ana', seed: 7 });
+    expect(run.rows.map((r) => [r.error, r.scores.contains_expected?.value])).toEqual([[null, 1], [null, 1], [null, 1]]);
+    expect(run.rows.every((r) => typeof r.traceId === 'string' && r.traceId.startsWith('tr-'))).toBe(true);
+    expect(await rows("SELECT scorer, mean FROM main.default.eval_run_summary WHERE scorer = 'contains_expected'")).toEqual([['contains_expected', 1]]);
   });
 });
