@@ -1,16 +1,5 @@
-/** Seeded test data for the vector core's tests and the recall bench (not used at run time). */
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded test data for the vector core's tests (not used at run time). */
+import { seededRandom } from '../../../core/random.js';
 
 /** A standard normal sample (Box–Muller). */
 export function gaussian(random: () => number): number {
