@@ -1,7 +1,7 @@
-import type { Session } from '../../engine/index.js';
 import type { ExtensionHost } from '../../sql/extension.js';
 import { appendRows } from '../../sql/governance-log/row-append.js';
-import { FlushScheduler } from '../../sql/governance-log/flush-scheduler.js';
+import { SystemTableWriter } from './system-table-writer.js';
+import type { SystemTableWriterStats } from './system-table-writer.js';
 import type { InferenceEvent, InferenceSink } from '../gateway/gateway-types.js';
 import { INFERENCE_LOG_SCHEMA, ensureInferenceTables, inferenceRow } from './inference-tables.js';
 
@@ -21,13 +21,7 @@ export interface InferenceLogOptions {
 }
 
 /** What the log has done so far (tests, health checks). */
-export interface InferenceLogStats {
-  readonly rows: number;
-  /** Events lost: queue full, recorded after close, or in a batch whose write failed. */
-  readonly dropped: number;
-  readonly flushes: number;
-  readonly failedFlushes: number;
-}
+export type InferenceLogStats = SystemTableWriterStats;
 
 /**
  * `system.ai.inference_log` and the `system.ai.usage` view (inference-tables.ts), written in
@@ -47,104 +41,39 @@ export interface InferenceLogStats {
  * silently and uncounted.
  */
 export class InferenceLog implements InferenceSink {
-  private queue: InferenceEvent[] = [];
-  private location: Promise<string> | undefined;
-  private readonly scheduler: FlushScheduler;
-  private warned = false;
-  private counts = { rows: 0, dropped: 0, flushes: 0, failedFlushes: 0 };
+  private readonly writer: SystemTableWriter<InferenceEvent, string>;
   readonly enabled: boolean;
-  private readonly interval: number;
-  private readonly batchSize: number;
-  private readonly maxQueued: number;
-  private readonly maxTextChars: number;
-  private readonly warn: (message: string) => void;
 
-  constructor(
-    private readonly host: ExtensionHost,
-    options: InferenceLogOptions = {},
-  ) {
+  constructor(host: ExtensionHost, options: InferenceLogOptions = {}) {
     this.enabled = options.enabled ?? host.governanceLog;
-    this.interval = options.flushIntervalMs ?? 1000;
-    this.batchSize = Math.max(1, options.batchSize ?? 5000);
-    this.maxQueued = Math.max(1, options.maxQueued ?? 100_000);
-    this.maxTextChars = options.maxTextChars ?? 262_144;
-    this.warn = options.warn ?? ((message) => console.warn(message));
-    this.scheduler = new FlushScheduler(this.interval, () => this.flushOnce());
+    const maxTextChars = options.maxTextChars ?? 262_144;
+    this.writer = new SystemTableWriter(
+      host,
+      {
+        what: 'inference log',
+        table: 'system.ai.inference_log',
+        locate: () => ensureInferenceTables(host.ctx, host.catalog),
+        write: (session, location, events) => appendRows(host.ctx, session, location, INFERENCE_LOG_SCHEMA, events.map((e) => inferenceRow(e, maxTextChars))),
+      },
+      options,
+    );
   }
 
   get stats(): InferenceLogStats {
-    return { ...this.counts };
+    return this.writer.stats;
   }
 
   record(event: InferenceEvent): void {
-    if (!this.enabled) return;
-    try {
-      if (this.scheduler.closed || this.queue.length >= this.maxQueued) {
-        this.counts.dropped++;
-        this.problem(`inference log: dropped events (queue full at ${this.maxQueued}, or recorded after close); see system.ai.inference_log`);
-        return;
-      }
-      this.queue.push(event);
-      this.scheduler.queued(this.queue.length >= this.batchSize);
-    } catch {
-      // record never fails a model call.
-    }
+    if (this.enabled) this.writer.push(event);
   }
 
   /** Writes everything queued so far. Never rejects. */
   flush(): Promise<void> {
-    return this.scheduler.flush();
+    return this.writer.flush();
   }
 
   /** Stops the timer and flushes; events recorded afterwards are dropped. */
   close(): Promise<void> {
-    return this.scheduler.close();
+    return this.writer.close();
   }
-
-  private async flushOnce(): Promise<void> {
-    const events = this.queue.splice(0, this.queue.length);
-    if (events.length === 0) return;
-    let session: Session | undefined;
-    try {
-      const location = await this.tableLocation();
-      session = await this.host.ctx.engine.session();
-      await appendRows(this.host.ctx, session, location, INFERENCE_LOG_SCHEMA, events.map((e) => inferenceRow(e, this.maxTextChars)));
-      this.counts.rows += events.length;
-      this.counts.flushes++;
-      this.warned = false;
-    } catch (error) {
-      this.counts.dropped += events.length;
-      this.counts.failedFlushes++;
-      this.problem(`inference log: writing ${events.length} rows to system.ai.inference_log failed; they are dropped: ${firstLine(error)}`);
-    } finally {
-      await session?.close().catch(() => {});
-    }
-    if (this.queue.length > 0) this.scheduler.schedule();
-  }
-
-  private tableLocation(): Promise<string> {
-    if (this.location === undefined) {
-      const created = ensureInferenceTables(this.host.ctx, this.host.catalog);
-      this.location = created;
-      created.catch(() => {
-        if (this.location === created) this.location = undefined;
-      });
-    }
-    return this.location;
-  }
-
-  private problem(message: string): void {
-    if (this.warned) return;
-    this.warned = true;
-    try {
-      this.warn(message);
-    } catch {
-      // A failing reporter must not reach the model call.
-    }
-  }
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? '';
 }
