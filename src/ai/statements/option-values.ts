@@ -26,7 +26,7 @@ export interface OptionEntry {
 }
 
 /**
- * ( key [=] value, … ): keys are names (case-insensitive) or 'strings'; a key given twice fails.
+ * ( key [= | =>] value, … ): keys are names (case-insensitive) or 'strings'; a key given twice fails.
  * `what` names the clause in errors (e.g. "CREATE MODEL ENDPOINT … OPTIONS").
  */
 export function readOptions(cursor: TokenCursor, what: string): OptionEntry[] {
@@ -38,7 +38,9 @@ export function readOptions(cursor: TokenCursor, what: string): OptionEntry[] {
     const at = cursor.peek() as Token;
     const key = readOptionKey(cursor, what);
     if (entries.some((e) => e.key === key)) cursor.fail(`${what} sets ${key} twice`, at);
-    if (cursor.peek()?.kind === 'op' && cursor.peek()?.text === '=') cursor.next();
+    // `=`, `=>` (WITH (k => v) of CREATE AGENT / VECTOR INDEX) or nothing between key and value.
+    const op = cursor.peek();
+    if (op?.kind === 'op' && (op.text === '=' || op.text === '=>')) cursor.next();
     entries.push({ key, value: readOptionValue(cursor, `${what} ${key}`), at });
   } while (isPunct(cursor.peek(), ','));
   cursor.expectPunct(')', what);

@@ -1,10 +1,8 @@
 import type { NameParts } from '../../../sql/parse/catalog-ast.js';
 import { acceptInOrFrom, readClauses, readIfExists, readIfNotExists, readName, readPattern, readSchemaName } from '../../../sql/parse/catalog-clauses.js';
-import type { Token } from '../../../sql/parse/lexer.js';
-import { isPunct, isWord, wordsAhead, type TokenCursor } from '../../../sql/parse/token-cursor.js';
-import { identifierValue } from '../../../sql/parse/type-name.js';
+import { isWord, wordsAhead, type TokenCursor } from '../../../sql/parse/token-cursor.js';
 import { acceptWord, expectEnd } from '../../../sql/parse/write-clauses.js';
-import { readOptionValue, type OptionEntry } from '../../statements/option-values.js';
+import { readOptions, type OptionEntry } from '../../statements/option-values.js';
 
 /** The agent statements as parsed (names as written, 1–3 parts). */
 export type AgentStatement =
@@ -56,33 +54,12 @@ function readCreate(cursor: TokenCursor): AgentStatement | undefined {
   let options: OptionEntry[] | undefined;
   let comment: string | undefined;
   readClauses(cursor, CREATE, [
-    { words: ['with'], read: () => (options = readArrowOptions(cursor, `${CREATE} WITH`)) },
+    { words: ['with'], read: () => (options = readOptions(cursor, `${CREATE} WITH`)) },
     { words: ['comment'], read: () => (comment = cursor.readString(`${CREATE} COMMENT`)) },
   ]);
   expectEnd(cursor, CREATE);
   if (options === undefined) cursor.fail(`${CREATE} expects WITH (endpoint => 'catalog.schema.chat', instructions => '…', tools => array(…))`);
   return { kind: 'create', name, orReplace, ifNotExists, options, ...(comment === undefined ? {} : { comment }) };
-}
-
-/** ( key => value, … ): keys are names (lower-cased); a key given twice fails. */
-function readArrowOptions(cursor: TokenCursor, what: string): OptionEntry[] {
-  cursor.expectPunct('(', what);
-  const entries: OptionEntry[] = [];
-  if (isPunct(cursor.peek(), ')')) cursor.fail(`${what} expects at least one option`);
-  do {
-    if (entries.length > 0) cursor.next();
-    const at = cursor.peek() as Token;
-    const key = at.kind === 'string' ? at.value : identifierValue(at);
-    if (key === undefined || key === '') cursor.fail(`${what} expects an option name`);
-    cursor.next();
-    const lower = key.toLowerCase();
-    if (entries.some((e) => e.key === lower)) cursor.fail(`${what} sets ${lower} twice`, at);
-    const op = cursor.peek();
-    if (op?.kind === 'op' && (op.text === '=>' || op.text === '=')) cursor.next();
-    entries.push({ key: lower, value: readOptionValue(cursor, `${what} ${lower}`), at });
-  } while (isPunct(cursor.peek(), ','));
-  cursor.expectPunct(')', what);
-  return entries;
 }
 
 function readDrop(cursor: TokenCursor): AgentStatement {

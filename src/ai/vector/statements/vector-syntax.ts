@@ -1,9 +1,8 @@
 import type { NameParts } from '../../../sql/parse/catalog-ast.js';
 import { acceptInOrFrom, readClauses, readIfExists, readIfNotExists, readName, readSchemaName } from '../../../sql/parse/catalog-clauses.js';
-import { isPunct, isWord, wordsAhead, type TokenCursor } from '../../../sql/parse/token-cursor.js';
+import { isWord, wordsAhead, type TokenCursor } from '../../../sql/parse/token-cursor.js';
 import { acceptWord, expectEnd, readIdentifier } from '../../../sql/parse/write-clauses.js';
-import { readOptionValue, type OptionEntry } from '../../statements/option-values.js';
-import type { Token } from '../../../sql/parse/lexer.js';
+import { readOptions, type OptionEntry } from '../../statements/option-values.js';
 
 /** The vector index statements as parsed (names as written, 1–3 parts). */
 export type VectorStatement =
@@ -94,7 +93,7 @@ function readCreate(cursor: TokenCursor): VectorStatement | undefined {
   let comment: string | undefined;
   readClauses(cursor, CREATE, [
     { words: ['using', 'endpoint'], read: () => (endpoint = readEndpoint(cursor)) },
-    { words: ['with'], read: () => (options = readWithOptions(cursor, `${CREATE} WITH`)) },
+    { words: ['with'], read: () => (options = readOptions(cursor, `${CREATE} WITH`)) },
     { words: ['comment'], read: () => (comment = cursor.readString(`${CREATE} COMMENT`)) },
   ]);
   expectEnd(cursor, CREATE);
@@ -106,20 +105,3 @@ function readEndpoint(cursor: TokenCursor): string {
   return readName(cursor, `${CREATE} USING ENDPOINT`, 3).join('.');
 }
 
-/** ( key => value, … ) with `=>`, `=` or nothing between; keys lower-cased, each once. */
-function readWithOptions(cursor: TokenCursor, what: string): OptionEntry[] {
-  cursor.expectPunct('(', what);
-  const entries: OptionEntry[] = [];
-  if (isPunct(cursor.peek(), ')')) cursor.fail(`${what} expects at least one option`);
-  do {
-    if (entries.length > 0) cursor.next();
-    const at = cursor.peek() as Token;
-    const key = (at.kind === 'string' ? cursor.readString(what) : readIdentifier(cursor, what)).toLowerCase();
-    if (entries.some((e) => e.key === key)) cursor.fail(`${what} sets ${key} twice`, at);
-    const arrow = cursor.peek();
-    if (arrow?.kind === 'op' && (arrow.text === '=>' || arrow.text === '=')) cursor.next();
-    entries.push({ key, value: readOptionValue(cursor, `${what} ${key}`), at });
-  } while (isPunct(cursor.peek(), ','));
-  cursor.expectPunct(')', what);
-  return entries;
-}
