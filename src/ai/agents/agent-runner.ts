@@ -111,6 +111,13 @@ class RunState {
   ) {}
 
   async run(request: ChatRequest): Promise<AgentResponse> {
+    // An agent thinking with another agent could call itself back without end: refused here, where every path passes.
+    const model = await this.runtime.gateway.resolve(objectName(this.spec.definition.endpoint), { ...this.invokeBase(), source: 'agent' });
+    if (model.definition.provider === 'agent') {
+      throw new LochError('INVALID_ARGUMENT', `agents: agent ${this.spec.name}: its endpoint ${this.spec.definition.endpoint} is an agent; an agent's endpoint must be a chat model endpoint`, {
+        context: { agent: this.spec.name, endpoint: this.spec.definition.endpoint },
+      });
+    }
     const toolSet = await resolveTools(this.runtime, this.options.catalog, this.spec.definition.tools, this.spec.inline);
     const messages: ChatMessage[] = [{ role: 'system', content: this.systemText(toolSet) }, ...request.messages];
     for (let step = 0; step < this.spec.definition.maxSteps; step++) {

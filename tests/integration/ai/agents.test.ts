@@ -189,6 +189,13 @@ describe('agents: statements', () => {
     expect(denied).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringContaining('CREATE MODEL ENDPOINT') });
   });
 
+  it('refuses an agent whose endpoint is another agent (no call cycles)', async () => {
+    await h.rows("CREATE AGENT main.default.nested WITH (endpoint => 'main.default.analyst')");
+    const refused = await rejection(h.rows("SELECT ai_query('main.default.nested', 'hello') AS a"));
+    expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('main.default.analyst is an agent') });
+    await h.rows('DROP AGENT main.default.nested');
+  });
+
   it('serves ai_query on an agent', async () => {
     const rows = await h.rows("SELECT ai_query('main.default.analyst', 'call shout {\"text\": \"sql\"}') AS a");
     expect(rows).toEqual([{ a: 'tool said: {"upper":"SQL","as":"' + h.loch.catalog.principal + '"}' }]);
