@@ -13,7 +13,7 @@ export interface ManagedData {
 }
 
 /**
- * The managed folder of a removed metastore object (a MANAGED table or volume), or undefined for
+ * The managed folder of a removed metastore object (a MANAGED table or volume, a vector index), or undefined for
  * views, external objects, catalogs and schemas. Only locations of the managed shape
  * `…/<folder>/<id>` qualify, so a damaged document never sends a delete elsewhere.
  */
@@ -22,6 +22,7 @@ export function managedDataOf(object: StoredObject): ManagedData | undefined {
   if (typeof location !== 'string') return undefined;
   if (object.kind === 'table' && object.data['tableType'] === 'MANAGED') return check({ folder: 'tables', id: object.id, location });
   if (object.kind === 'volume' && object.data['volumeType'] === 'MANAGED') return check({ folder: 'volumes', id: object.id, location });
+  if (object.kind === 'vector_index') return check({ folder: 'vector_indexes', id: object.id, location });
   return undefined;
 }
 

@@ -4,9 +4,9 @@ import type { StoreLocation } from '../storage/open-store.js';
 import { refuseVolumeLocation } from './volume-paths.js';
 
 /** The folders of a storage root that hold managed objects, each named by the object's id. */
-export type ManagedFolder = 'tables' | 'volumes';
+export type ManagedFolder = 'tables' | 'volumes' | 'vector_indexes';
 
-export const MANAGED_FOLDERS: readonly ManagedFolder[] = ['tables', 'volumes'];
+export const MANAGED_FOLDERS: readonly ManagedFolder[] = ['tables', 'volumes', 'vector_indexes'];
 
 /**
  * The storage root of a schema's managed objects: the schema's MANAGED LOCATION, else its

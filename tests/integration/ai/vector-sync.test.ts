@@ -142,6 +142,16 @@ describe('incremental sync from the change data feed', () => {
     await rows('DROP VECTOR INDEX main.default.many_idx');
     expect(await readdir(record?.location ?? '').catch(() => [])).toEqual([]);
   }, 60_000);
+
+  it('removes the files of the indexes of a schema dropped with CASCADE', async () => {
+    await rows(`CREATE SCHEMA main.gone; CREATE TABLE main.gone.t (id BIGINT, body STRING) TBLPROPERTIES (delta.enableChangeDataFeed = true);
+      INSERT INTO main.gone.t VALUES (1, 'pears')`);
+    await rows(`CREATE VECTOR INDEX main.gone.t_idx ON main.gone.t (body) USING ENDPOINT 'main.default.embed' WITH (primary_key => 'id')`);
+    const record = await loch.catalog.findVectorIndex({ catalog: 'main', schema: 'gone', name: 't_idx' });
+    expect((await readdir(record?.location ?? '')).length).toBeGreaterThan(0);
+    await rows('DROP SCHEMA main.gone CASCADE');
+    expect(await readdir(record?.location ?? '').catch(() => [])).toEqual([]);
+  });
 });
 
 describe('restart', () => {
