@@ -1,6 +1,6 @@
 import type { VectorIndexRecord } from '../../../catalog/catalog-vector-indexes.js';
 import type { Catalog, ObjectName } from '../../../catalog/catalog-types.js';
-import { LochError } from '../../../core/errors.js';
+import { isLochError, LochError } from '../../../core/errors.js';
 import { normalizeObjectName } from '../../../catalog/names.js';
 import type { ExtensionHost } from '../../../sql/extension.js';
 import type { AiRuntime } from '../../ai-runtime.js';
@@ -107,7 +107,15 @@ export class LochVectorIndexService implements VectorIndexService {
         await this.syncRecord(record, options.signal === undefined ? {} : { signal: options.signal });
         ({ record, doc } = await this.readable(catalog, name));
       }
-      const index = await this.state.load(record, doc.ref);
+      let index;
+      try {
+        index = await this.state.load(record, doc.ref);
+      } catch (error) {
+        // Another process compacted between our catalog read and the file read: its new ref is committed, read it.
+        if (!isLochError(error, 'NOT_FOUND')) throw error;
+        ({ record, doc } = await this.readable(catalog, name));
+        index = await this.state.load(record, doc.ref);
+      }
       const result = await searchIndex(this.runtime(), catalog, doc, index, query, span === undefined ? options : { ...options, trace: span.context });
       span?.setAttribute('index', fullName(record.name));
       span?.setOutputs(result.rows.map((row) => ({ score: row[row.length - 1], row: row.slice(0, -1) })));
