@@ -5,7 +5,8 @@
  * Mounted: `/api/2.0/sql/statements` (statement API), `/api/2.0/token` (tokens),
  * `/api/2.1/unity-catalog/iceberg-rest` (Iceberg REST catalog), `/api/2.1/unity-catalog` (Unity
  * Catalog), `/api/2.0/fs` (Files API), `/api/2.0/serving-endpoints` (model endpoints),
- * `/serving-endpoints` (invocations and the OpenAI-compatible base URL), `GET /health`. Slow clients are bounded (headers within 20 s, a whole request within
+ * `/serving-endpoints` (invocations and the OpenAI-compatible base URL), `/api/2.0/vector-search`
+ * (vector search indexes), `GET /health`. Slow clients are bounded (headers within 20 s, a whole request within
  * 60 s). `close()` stops accepting, stops the wire-protocol listener, cancels running statements
  * and releases results, waits a bounded time for requests in flight, closes every connection and
  * flushes `loch.audit`.
