@@ -65,8 +65,18 @@ export function vectorSearchApi(deps: ApiDeps): Hono<ServerEnv> {
   app.post('/indexes/:name/query', op(deps, 'queryIndex', false, async (c, vectors, note) => {
     const name = pathIndex(c, note);
     const request = queryIndexRequest(await readJsonObject(c));
-    const result = await vectors.search(c.get('caller').catalog, name, request.query, { signal: c.req.raw.signal, requestId: c.get('requestId') });
-    return c.json(queryResponse(result, request.scoreThreshold));
+    const catalog = c.get('caller').catalog;
+    // A query over HTTP is a trace of its own, as a serving call is: its RETRIEVER span hangs under this root.
+    const root = aiRuntimeOf(deps).tracer.startTrace('vector_search', 'CHAIN', { principal: catalog.principal, source: 'http', requestId: c.get('requestId'), inputs: { index: fullName(name), ...request.query } });
+    try {
+      const result = await vectors.search(catalog, name, request.query, { signal: c.req.raw.signal, requestId: c.get('requestId'), trace: root.context });
+      root.setOutputs({ rows: result.rows.length });
+      root.end();
+      return c.json(queryResponse(result, request.scoreThreshold));
+    } catch (error) {
+      root.end({ ok: false, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
   }));
   return app;
 }

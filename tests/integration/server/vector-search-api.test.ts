@@ -227,6 +227,10 @@ describe('vector search API against the real index service (local embeddings)', 
     expect(hit.status, JSON.stringify(hit.json)).toBe(200);
     expect(hit.json['manifest'].columns.map((c: { name: string }) => c.name)).toEqual(['id', 'body', 'score']);
     expect(hit.json['result'].data_array[0].slice(0, 2)).toEqual([2, 'tennis racket and balls']);
+    await aiRuntime(real).tracer.flush();
+    const spans = await (await real.sql(`SELECT s.span_type, element_at(t.trace_metadata, 'mlflow.trace.user')
+      FROM system.ai.trace_spans s JOIN system.ai.traces t USING (trace_id) WHERE s.name LIKE 'vector_search%' ORDER BY s.span_type`)).all();
+    expect(spans).toEqual([['CHAIN', 'alice'], ['RETRIEVER', 'alice']]);
 
     const denied = await call('bob', 'POST', '/indexes/main.default.notes_idx/query', { query_text: 'tennis', num_results: 3 });
     expect([403, 404]).toContain(denied.status);
