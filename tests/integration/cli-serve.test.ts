@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { Terminal } from '../../src/cli/terminal.js';
+import { captureTerminal } from '../support/capture-terminal.js';
 import { lochArgv } from '../support/pty.js';
 
 /**
@@ -15,24 +15,8 @@ import { lochArgv } from '../support/pty.js';
 let dir: string;
 let warehouse: string;
 
-function terminal(): { term: Terminal; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const term: Terminal = {
-    out: (text) => void (out += text),
-    outBytes: async (bytes) => void (out += Buffer.from(bytes).toString()),
-    err: (text) => void (err += text),
-    stdoutTty: false,
-    stderrTty: false,
-    stdinTty: false,
-    columns: () => 120,
-    errColumns: () => 120,
-  };
-  return { term, out: () => out, err: () => err };
-}
-
 async function loch(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const t = terminal();
+  const t = captureTerminal();
   const code = await main([...args, '--warehouse', warehouse], t.term, {});
   return { code, out: t.out(), err: t.err() };
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretCommand, type SecretInput } from '../../../src/cli/commands/secret-command.js';
 import { main } from '../../../src/cli/main.js';
 import type { Terminal } from '../../../src/cli/terminal.js';
+import { captureTerminal } from '../../support/capture-terminal.js';
 import { Loch } from '../../../src/index.js';
 import { tempDir } from '../../support/delta-fixture.js';
 import { runLoch, spawnPty } from '../../support/pty.js';
@@ -39,20 +40,9 @@ describe('loch secret and loch endpoint', () => {
   };
   /** main() in this process, output captured. */
   const cli = async (args: string[]): Promise<Out> => {
-    let stdout = '';
-    let stderr = '';
-    const term: Terminal = {
-      out: (t) => void (stdout += t),
-      outBytes: async () => {},
-      err: (t) => void (stderr += t),
-      stdoutTty: false,
-      stderrTty: false,
-      stdinTty: false,
-      columns: () => 120,
-      errColumns: () => 120,
-    };
+    const { term, out: stdoutOf, err: stderrOf } = captureTerminal();
     const code = await main([...wh(), ...args], term, {});
-    const out = { code, stdout, stderr };
+    const out = { code, stdout: stdoutOf(), stderr: stderrOf() };
     outputs.push(out);
     return out;
   };

@@ -6,7 +6,7 @@ import { evaluate } from '../../../src/ai/eval/evaluate.js';
 import type { EvalResult } from '../../../src/ai/eval/eval-types.js';
 import type { ChatRequest } from '../../../src/ai/model-types.js';
 import { main } from '../../../src/cli/main.js';
-import type { Terminal } from '../../../src/cli/terminal.js';
+import { captureTerminal } from '../../support/capture-terminal.js';
 import { Loch, aiRuntime } from '../../../src/index.js';
 import { startFakeOpenAi, type FakeModelServer, type FakeReply } from '../../support/fake-openai.js';
 import { promptOf, uniform } from './ai-functions-harness.js';
@@ -137,20 +137,9 @@ describe('evaluate', () => {
     const saved = process.env['LOCH_SECRET_KEY'];
     process.env['LOCH_SECRET_KEY'] = 'ab'.repeat(32);
     const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-      let stdout = '';
-      let stderr = '';
-      const term: Terminal = {
-        out: (t) => void (stdout += t),
-        outBytes: async () => {},
-        err: (t) => void (stderr += t),
-        stdoutTty: false,
-        stderrTty: false,
-        stdinTty: false,
-        columns: () => 120,
-        errColumns: () => 120,
-      };
+      const { term, out, err } = captureTerminal();
       const code = await main(['--warehouse', join(dir, 'cli-wh'), ...args], term, {});
-      return { code, stdout, stderr };
+      return { code, stdout: out(), stderr: err() };
     };
     try {
       const setup = await cli(['sql', `CREATE MODEL ENDPOINT chat PROVIDER 'openai' OPTIONS (url '${fake.url}', model 'fake-model', max_retries 0);
