@@ -39,6 +39,9 @@ export function scoreOf(metric: VectorMetric, distance: number): number {
  * for max(k, expansion) neighbours and keeping the best k (HNSW's beam is max(k, ef) anyway).
  * Native failures surface as LochError (INVALID_ARGUMENT for bad input, INTERNAL otherwise).
  */
+/** Batches at least this large are inserted with every thread (0 = usearch's all); smaller ones with one. */
+const PARALLEL_ADD_FROM = 2048;
+
 export class AnnIndex {
   readonly options: Required<AnnOptions>;
   private index: Index;
@@ -67,7 +70,10 @@ export class AnnIndex {
     const dims = this.options.dimensions;
     const flat = new Float32Array(keys.length * dims);
     vectors.forEach((v, i) => flat.set(v, i * dims));
-    this.native('add', () => this.index.add(BigUint64Array.from(keys), flat, 0));
+    // Threads insert in a racy order, so the graph (and approximate answers) would differ run to run;
+    // small batches (incremental syncs, segment replays) go in one thread and stay reproducible.
+    const threads = keys.length < PARALLEL_ADD_FROM ? 1 : 0;
+    this.native('add', () => this.index.add(BigUint64Array.from(keys), flat, threads));
   }
 
   /** Removes keys; unknown keys are ignored. */
